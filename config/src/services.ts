@@ -1,0 +1,71 @@
+import type { z } from "zod";
+import { type EnvSource, parseEnv } from "./parse-env.ts";
+import { type VariableName, type Variables, variables } from "./variables.ts";
+
+function pick<K extends VariableName>(keys: readonly K[]): Pick<Variables, K> {
+  return Object.fromEntries(keys.map((key) => [key, variables[key]])) as Pick<Variables, K>;
+}
+
+/** The variables each service reads; the launcher passes exactly these to each child. */
+export const SERVICE_VARIABLES = {
+  cms: [
+    "NODE_ENV",
+    "LOG_LEVEL",
+    "DATABASE_URL",
+    "DATABASE_POOL_MAX",
+    "CMS_HOST",
+    "CMS_PORT",
+    "CMS_URL",
+    "APP_KEYS",
+    "API_TOKEN_SALT",
+    "ADMIN_JWT_SECRET",
+    "TRANSFER_TOKEN_SALT",
+    "JWT_SECRET",
+    "ENCRYPTION_KEY",
+    "MEILI_URL",
+    "MEILI_INDEX_PREFIX",
+  ],
+  community: [
+    "NODE_ENV",
+    "LOG_LEVEL",
+    "COMMUNITY_HOST",
+    "COMMUNITY_PORT",
+    "COMMUNITY_URL",
+    "CMS_URL",
+    "MEILI_URL",
+    "MEILI_INDEX_PREFIX",
+    "TEMPORAL_ADDRESS",
+    "TEMPORAL_NAMESPACE",
+    "TEMPORAL_TASK_QUEUE",
+  ],
+  worker: [
+    "NODE_ENV",
+    "LOG_LEVEL",
+    "TEMPORAL_ADDRESS",
+    "TEMPORAL_NAMESPACE",
+    "TEMPORAL_TASK_QUEUE",
+    "GENERATION_CONCURRENCY",
+    "CMS_URL",
+  ],
+  site: ["SITE_PORT", "SITE_URL", "COMMUNITY_URL"],
+} as const satisfies Record<string, readonly VariableName[]>;
+
+type Env<K extends VariableName> = z.infer<z.ZodObject<Pick<Variables, K>>>;
+
+export type CmsEnv = Env<(typeof SERVICE_VARIABLES.cms)[number]>;
+export type CommunityEnv = Env<(typeof SERVICE_VARIABLES.community)[number]>;
+export type WorkerEnv = Env<(typeof SERVICE_VARIABLES.worker)[number]>;
+export type SiteEnv = Env<(typeof SERVICE_VARIABLES.site)[number]>;
+
+/** The CMS's environment; throws a ConfigError naming every bad variable. */
+export const cmsEnv = (source?: EnvSource): CmsEnv => parseEnv("cms", pick(SERVICE_VARIABLES.cms), source);
+
+/** The community's environment; throws a ConfigError naming every bad variable. */
+export const communityEnv = (source?: EnvSource): CommunityEnv =>
+  parseEnv("community", pick(SERVICE_VARIABLES.community), source);
+
+/** The generation worker's environment; throws a ConfigError naming every bad variable. */
+export const workerEnv = (source?: EnvSource): WorkerEnv => parseEnv("worker", pick(SERVICE_VARIABLES.worker), source);
+
+/** The docs site's build-time environment; throws a ConfigError naming every bad variable. */
+export const siteEnv = (source?: EnvSource): SiteEnv => parseEnv("site", pick(SERVICE_VARIABLES.site), source);
