@@ -53,13 +53,20 @@ export const secret = (minLength = 16) =>
 export const secretList = () =>
   z
     .string({ error: "must be set (comma-separated random strings)" })
-    .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .refine((keys) => keys.length > 0 && keys.every((key) => key.length >= 16), {
       error: "expected one or more comma-separated keys of at least 16 characters",
     });
 
 export const nodeEnv = () =>
-  z.enum(["development", "production", "test"], { error: "expected development, production or test" }).default("development");
+  z
+    .enum(["development", "production", "test"], { error: "expected development, production or test" })
+    .default("development");
 
 export const logLevel = () =>
   z.enum(["debug", "info", "warn", "error"], { error: "expected debug, info, warn or error" }).default("info");

@@ -48,6 +48,16 @@ export const SERVICE_VARIABLES = {
     "CMS_URL",
   ],
   site: ["SITE_PORT", "SITE_URL", "COMMUNITY_URL"],
+  launcher: [
+    "DATA_DIR",
+    "POSTGRES_PORT",
+    "MEILI_PORT",
+    "TEMPORAL_PORT",
+    "TEMPORAL_UI_PORT",
+    "CMS_PORT",
+    "COMMUNITY_PORT",
+    "SITE_PORT",
+  ],
 } as const satisfies Record<string, readonly VariableName[]>;
 
 type Env<K extends VariableName> = z.infer<z.ZodObject<Pick<Variables, K>>>;
@@ -56,6 +66,7 @@ export type CmsEnv = Env<(typeof SERVICE_VARIABLES.cms)[number]>;
 export type CommunityEnv = Env<(typeof SERVICE_VARIABLES.community)[number]>;
 export type WorkerEnv = Env<(typeof SERVICE_VARIABLES.worker)[number]>;
 export type SiteEnv = Env<(typeof SERVICE_VARIABLES.site)[number]>;
+export type LauncherEnv = Env<(typeof SERVICE_VARIABLES.launcher)[number]>;
 
 /** The CMS's environment; throws a ConfigError naming every bad variable. */
 export const cmsEnv = (source?: EnvSource): CmsEnv => parseEnv("cms", pick(SERVICE_VARIABLES.cms), source);
@@ -69,3 +80,7 @@ export const workerEnv = (source?: EnvSource): WorkerEnv => parseEnv("worker", p
 
 /** The docs site's build-time environment; throws a ConfigError naming every bad variable. */
 export const siteEnv = (source?: EnvSource): SiteEnv => parseEnv("site", pick(SERVICE_VARIABLES.site), source);
+
+/** `npm start`'s own settings: where data lives and the ports of what it starts. */
+export const launcherEnv = (source?: EnvSource): LauncherEnv =>
+  parseEnv("npm start", pick(SERVICE_VARIABLES.launcher), source);

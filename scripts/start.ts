@@ -1,0 +1,103 @@
+// `npm start`: the whole platform on one machine. Read top to bottom:
+// 1. check ports, 2. load or generate local secrets, 3. build what is stale, 4. start infrastructure and apps,
+// 5. print the status table, 6. stay up until Ctrl-C / SIGTERM or until a service dies.
+import { join, relative, resolve } from "node:path";
+import { ConfigError, type LauncherEnv, launcherEnv } from "@inkstone/config";
+import { APPS } from "./stack/apps.ts";
+import { ROOT } from "./stack/paths.ts";
+import { MissingPrerequisite } from "./stack/prerequisite.ts";
+import { stopAll } from "./stack/process.ts";
+import { loadSecrets } from "./stack/secrets.ts";
+import { buildStale, type StatusRow, startStack } from "./stack/stack.ts";
+import { NotReadyError, tailFile, tcpAnswers } from "./stack/wait.ts";
+
+const started = Date.now();
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const say = (line: string) => console.log(line);
+
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say("\nStopping Inkstone…");
+    await stopAll();
+    say("Stopped.");
+  }
+  process.exit(code);
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
+
+function printTable(rows: readonly StatusRow[]): void {
+  const width = (pick: (r: StatusRow) => string, title: string) =>
+    Math.max(title.length, ...rows.map((r) => pick(r).length));
+  const w1 = width((r) => r.service, "service");
+  const w2 = width((r) => r.url, "url");
+  const line = (a: string, b: string, c: string) => `  ${a.padEnd(w1)}  ${b.padEnd(w2)}  ${c}`;
+  say(`\n${line("service", "url", "state")}`);
+  say(line("-".repeat(w1), "-".repeat(w2), "-----"));
+  for (const row of rows) say(line(row.service, row.url, row.state));
+}
+
+/** Ports we are about to listen on must be free, or the message says what to do. */
+async function assertPortsFree(env: NodeJS.ProcessEnv, launcher: LauncherEnv): Promise<void> {
+  const wanted: [service: string, port: number, variable: string, used: boolean][] = [
+    ["postgres", launcher.POSTGRES_PORT, "POSTGRES_PORT or DATABASE_URL", !env.DATABASE_URL],
+    ["meilisearch", launcher.MEILI_PORT, "MEILI_PORT or MEILI_URL", !env.MEILI_URL],
+    ["temporal", launcher.TEMPORAL_PORT, "TEMPORAL_PORT or TEMPORAL_ADDRESS", !env.TEMPORAL_ADDRESS],
+    ["temporal-ui", launcher.TEMPORAL_UI_PORT, "TEMPORAL_UI_PORT or TEMPORAL_ADDRESS", !env.TEMPORAL_ADDRESS],
+    ["cms", launcher.CMS_PORT, "CMS_PORT", true],
+    ["community", launcher.COMMUNITY_PORT, "COMMUNITY_PORT", true],
+    ["site", launcher.SITE_PORT, "SITE_PORT", true],
+  ];
+  for (const [service, port, variable, used] of wanted) {
+    if (used && (await tcpAnswers("127.0.0.1", port)))
+      throw new MissingPrerequisite(
+        `Port ${port} (${service}) is already in use — is another \`npm start\` running? Stop it, or set ${variable}.`,
+      );
+  }
+}
+
+try {
+  const launcher = launcherEnv();
+  const dataDir = resolve(ROOT, launcher.DATA_DIR);
+  const logDir = join(dataDir, "logs");
+  say(`Starting Inkstone (data and logs in ${relative(ROOT, dataDir) || "."}/)…`);
+  await assertPortsFree(process.env, launcher);
+  const secrets = loadSecrets(join(dataDir, "secrets.json"));
+  await buildStale(APPS, logDir, (app, state, ms) => {
+    if (state === "building")
+      say(`  building ${app.name}… (log: ${join(relative(ROOT, logDir), `${app.name}-build.log`)})`);
+    if (state === "built") say(`  built ${app.name} in ${seconds(ms ?? 0)}`);
+  });
+  const stack = await startStack({
+    dataDir,
+    logDir,
+    secrets,
+    ports: {
+      postgres: launcher.POSTGRES_PORT,
+      meilisearch: launcher.MEILI_PORT,
+      temporal: launcher.TEMPORAL_PORT,
+      temporalUi: launcher.TEMPORAL_UI_PORT,
+    },
+    onStatus: (row) => say(`  ✓ ${row.service} ready (${seconds(Date.now() - started)})`),
+  });
+  printTable(stack.rows);
+  say(
+    `\nInkstone is up in ${seconds(Date.now() - started)}. Community: ${stack.env.COMMUNITY_URL}  Docs: ${stack.env.SITE_URL}`,
+  );
+  say("Press Ctrl-C to stop everything.");
+
+  const death = await stack.died;
+  if (!stopping) {
+    console.error(
+      `\n✗ ${death.service} exited unexpectedly (${death.signal ?? `code ${death.code}`}). Last lines of ${death.logFile}:\n` +
+        (await tailFile(death.logFile, 15)),
+    );
+    await shutdown(1);
+  }
+} catch (error) {
+  if (stopping) await shutdown(0);
+  const known = error instanceof MissingPrerequisite || error instanceof ConfigError || error instanceof NotReadyError;
+  console.error(`\n✗ ${known ? (error as Error).message : (error as Error).stack}`);
+  await shutdown(1);
+}

@@ -1,0 +1,89 @@
+// Per-test-file isolation on the shared services: each file gets its own database, index prefix and task queue,
+// and can boot real apps (CMS, worker, community) as processes the same way `npm start` does.
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { afterAll, inject } from "vitest";
+import type { AppName, StackEnv } from "../stack/apps.ts";
+import type { ManagedProcess } from "../stack/process.ts";
+import { ensureDatabase, withDatabase } from "../stack/postgres.ts";
+import { ephemeralSecrets } from "../stack/secrets.ts";
+import { APPS } from "../stack/apps.ts";
+import { withLock } from "../stack/lock.ts";
+import { buildStale, startApps } from "../stack/stack.ts";
+import { freePort } from "../stack/wait.ts";
+import type { TestInfra } from "./global-setup.ts";
+
+/** The services the global setup started. */
+export function testInfra(): TestInfra {
+  return inject("infra");
+}
+
+/** A short unique id for this test file's resources. */
+export function isolationId(): string {
+  return `t${randomBytes(5).toString("hex")}`;
+}
+
+/** A fresh database on the shared server; returns its URL. */
+export async function createTestDatabase(id = isolationId()): Promise<string> {
+  const { databaseUrl } = testInfra();
+  await ensureDatabase(withDatabase(databaseUrl, "postgres"), id);
+  return withDatabase(databaseUrl, id);
+}
+
+export type TestStack = {
+  env: StackEnv;
+  /** Stops the apps this call started (also done automatically after the file's tests). */
+  stop(): Promise<void>;
+};
+
+/**
+ * Boots `apps` as real processes against the shared infrastructure, isolated for this file: its own database,
+ * index prefix, task queue, ports and secrets. Stopped after the file's tests.
+ */
+export async function startTestApps(apps: readonly AppName[], overrides: StackEnv = {}): Promise<TestStack> {
+  const infra = testInfra();
+  const id = isolationId();
+  const needsDatabase = apps.includes("cms");
+  const [cmsPort, communityPort, sitePort] = [await freePort(), await freePort(), await freePort()];
+  const env: StackEnv = {
+    NODE_ENV: "production",
+    ...ephemeralSecrets(),
+    DATABASE_URL: needsDatabase ? await createTestDatabase(id) : infra.databaseUrl,
+    MEILI_URL: infra.meiliUrl,
+    MEILI_MASTER_KEY: infra.meiliMasterKey,
+    MEILI_INDEX_PREFIX: `${id}_`,
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    TEMPORAL_TASK_QUEUE: `${id}-generation`,
+    CMS_PORT: String(cmsPort),
+    CMS_URL: `http://127.0.0.1:${cmsPort}`,
+    COMMUNITY_PORT: String(communityPort),
+    COMMUNITY_URL: `http://127.0.0.1:${communityPort}`,
+    SITE_PORT: String(sitePort),
+    SITE_URL: `http://127.0.0.1:${sitePort}`,
+    ...overrides,
+  };
+  const started: ManagedProcess[] = [];
+  const stop = async () => {
+    for (const proc of started.reverse().splice(0)) await proc.stop();
+  };
+  afterAll(stop);
+  try {
+    await buildOnce(apps);
+    await startApps(apps, env, infra.logDir, (_app, proc) => started.push(proc));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { env, stop };
+}
+
+/** Builds the stale ones among `apps`; test files run in parallel, so one builds while the others wait. */
+async function buildOnce(apps: readonly AppName[]): Promise<void> {
+  const { logDir } = testInfra();
+  await withLock(join(logDir, "..", "build.lock"), () =>
+    buildStale(
+      APPS.filter((app) => apps.includes(app.name)),
+      logDir,
+    ),
+  );
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { startTestApps, testInfra } from "../../scripts/test/services.ts";
+import { createGenerationClient } from "../src/client.ts";
+
+describe("generation worker", () => {
+  it("executes a workflow on the Temporal dev server through the built worker process", async () => {
+    const { env } = await startTestApps(["worker"]);
+    const client = await createGenerationClient({
+      address: testInfra().temporalAddress,
+      namespace: "default",
+      taskQueue: env.TEMPORAL_TASK_QUEUE as string,
+    });
+    try {
+      const answer = await client.ping("hello");
+      expect(answer).toMatch(/^pong: hello \(worker .+:\d+, attempt 1\)$/);
+    } finally {
+      await client.close();
+    }
+  });
+});
