@@ -11,6 +11,6 @@ export default defineConfig({
     // Two cores: more parallel files would only slow the real services down.
     maxWorkers: 2,
     minWorkers: 1,
-    reporters: ["default"],
+    reporters: ["default", "./scripts/test/summary-reporter.ts"],
   },
 });

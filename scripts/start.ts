@@ -1,6 +1,7 @@
 // `npm start`: the whole platform on one machine. Read top to bottom:
 // 1. check ports, 2. load or generate local secrets, 3. build what is stale, 4. start infrastructure and apps,
 // 5. print the status table, 6. stay up until Ctrl-C / SIGTERM or until a service dies.
+import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { ConfigError, type LauncherEnv, launcherEnv } from "@inkstone/config";
 import { APPS } from "./stack/apps.ts";
@@ -58,6 +59,8 @@ async function assertPortsFree(env: NodeJS.ProcessEnv, launcher: LauncherEnv): P
 }
 
 try {
+  // .env is optional; variables already in the environment win over it.
+  if (existsSync(join(ROOT, ".env"))) process.loadEnvFile(join(ROOT, ".env"));
   const launcher = launcherEnv();
   const dataDir = resolve(ROOT, launcher.DATA_DIR);
   const logDir = join(dataDir, "logs");

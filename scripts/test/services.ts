@@ -68,7 +68,7 @@ export async function startTestApps(apps: readonly AppName[], overrides: StackEn
   };
   afterAll(stop);
   try {
-    await buildOnce(apps);
+    await buildApps(apps);
     await startApps(apps, env, infra.logDir, (_app, proc) => started.push(proc));
   } catch (error) {
     await stop();
@@ -78,7 +78,7 @@ export async function startTestApps(apps: readonly AppName[], overrides: StackEn
 }
 
 /** Builds the stale ones among `apps`; test files run in parallel, so one builds while the others wait. */
-async function buildOnce(apps: readonly AppName[]): Promise<void> {
+export async function buildApps(apps: readonly AppName[]): Promise<void> {
   const { logDir } = testInfra();
   await withLock(join(logDir, "..", "build.lock"), () =>
     buildStale(

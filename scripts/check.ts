@@ -1,0 +1,34 @@
+// `npm run check`: typecheck every workspace, then lint and format-check with Biome. Exits non-zero on any failure.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "./stack/paths.ts";
+
+const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
+const steps: [label: string, command: string, args: string[]][] = [
+  ["typecheck scripts", bin("tsc"), ["-p", "tsconfig.json"]],
+  ["typecheck config", bin("tsc"), ["-p", "config/tsconfig.json"]],
+  ["typecheck workflows", bin("tsc"), ["-p", "workflows/tsconfig.json"]],
+  ["typecheck cms", bin("tsc"), ["-p", "cms/tsconfig.json", "--noEmit"]],
+  ["typecheck community", bin("astro"), ["check", "--root", "community"]],
+  ["typecheck site", bin("tsc"), ["-p", "site/tsconfig.json"]],
+  ["lint and format", bin("biome"), ["check", "."]],
+];
+
+let failed = 0;
+for (const [label, command, args] of steps) {
+  const project = args[1];
+  if (project?.endsWith(".json") && !existsSync(join(ROOT, project))) continue;
+  process.stdout.write(`• ${label}\n`);
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" },
+  });
+  if (result.status !== 0) {
+    failed++;
+    process.stdout.write(`  ✗ ${label} failed\n`);
+  }
+}
+process.stdout.write(failed ? `\n${failed} check(s) failed\n` : "\nAll checks passed\n");
+process.exit(failed ? 1 : 0);
