@@ -1,6 +1,6 @@
 // Vitest global setup: real PostgreSQL, Meilisearch and Temporal, started once per run on free ports with the
 // launcher's own code, in a temporary folder removed afterwards. Test files get isolation from ./services.ts.
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -13,8 +13,10 @@ export type TestInfra = {
   meiliUrl: string;
   meiliMasterKey: string;
   temporalAddress: string;
-  /** Where test processes write their logs (kept on failure for reading). */
+  /** Where test processes write their logs (kept with KEEP_TEST_DATA=1). */
   logDir: string;
+  /** One file per app process a test started, named by its pid: the teardown's safety net. */
+  pidDir: string;
 };
 
 declare module "vitest" {
@@ -43,10 +45,24 @@ export default async function setup(project: TestProject) {
     meiliMasterKey: infra.meiliMasterKey,
     temporalAddress: infra.temporalAddress,
     logDir,
+    pidDir: join(dir, "pids"),
   });
 
   return async () => {
+    killLeftovers(join(dir, "pids"));
     await infra.stop();
     if (!process.env.KEEP_TEST_DATA) rmSync(dir, { recursive: true, force: true });
   };
+}
+
+/** Kills the process group of every app a test file started and did not stop (a crash, a timeout). */
+function killLeftovers(pidDir: string): void {
+  if (!existsSync(pidDir)) return;
+  for (const pid of readdirSync(pidDir).map(Number)) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // Stopped properly, as it should have been.
+    }
+  }
 }

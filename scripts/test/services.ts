@@ -1,6 +1,7 @@
 // Per-test-file isolation on the shared services: each file gets its own database, index prefix and task queue,
 // and can boot real apps (CMS, worker, community) as processes the same way `npm start` does.
 import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, inject } from "vitest";
 import type { AppName, StackEnv } from "../stack/apps.ts";
@@ -12,6 +13,20 @@ import { withLock } from "../stack/lock.ts";
 import { buildStale, startApps } from "../stack/stack.ts";
 import { freePort } from "../stack/wait.ts";
 import type { TestInfra } from "./global-setup.ts";
+
+// Apps started by this test file; stopped after its last test (hooks registered inside a test would never run).
+const running = new Set<() => Promise<void>>();
+afterAll(async () => {
+  for (const stop of running) await stop();
+  running.clear();
+});
+
+/** Leaves a note of `proc` for the global teardown, which kills whatever a crashed test file left behind. */
+function recordPid(proc: ManagedProcess): void {
+  if (proc.pid === undefined) return;
+  mkdirSync(testInfra().pidDir, { recursive: true });
+  writeFileSync(join(testInfra().pidDir, String(proc.pid)), proc.spec.name);
+}
 
 /** The services the global setup started. */
 export function testInfra(): TestInfra {
@@ -32,7 +47,7 @@ export async function createTestDatabase(id = isolationId()): Promise<string> {
 
 export type TestStack = {
   env: StackEnv;
-  /** Stops the apps this call started (also done automatically after the file's tests). */
+  /** Stops the apps this call started (done anyway after the file's last test). */
   stop(): Promise<void>;
 };
 
@@ -66,10 +81,13 @@ export async function startTestApps(apps: readonly AppName[], overrides: StackEn
   const stop = async () => {
     for (const proc of started.reverse().splice(0)) await proc.stop();
   };
-  afterAll(stop);
+  running.add(stop);
   try {
     await buildApps(apps);
-    await startApps(apps, env, infra.logDir, (_app, proc) => started.push(proc));
+    await startApps(apps, env, infra.logDir, (_app, proc) => {
+      started.push(proc);
+      recordPid(proc);
+    });
   } catch (error) {
     await stop();
     throw error;
