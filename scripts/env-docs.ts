@@ -48,7 +48,7 @@ export function renderEnvExample(): string {
 
 /** The README's table of variables, in Markdown. */
 export function renderEnvTable(): string {
-  const escape = (text: string) => text.replaceAll("|", "\\|");
+  const escapePipes = (text: string) => text.replaceAll("|", "\\|");
   const lines = ["| variable | default | read by | what it does |", "|---|---|---|---|"];
   for (const row of rows()) {
     const fallback = GENERATED_BY_LAUNCHER.has(row.name)
@@ -57,7 +57,7 @@ export function renderEnvTable(): string {
         ? "—"
         : `\`${row.fallback}\``;
     lines.push(
-      `| \`${row.name}\` | ${escape(fallback)} | ${row.readers.join(", ") || "—"} | ${escape(row.description)} |`,
+      `| \`${row.name}\` | ${escapePipes(fallback)} | ${row.readers.join(", ") || "—"} | ${escapePipes(row.description)} |`,
     );
   }
   return lines.join("\n");

@@ -2,9 +2,9 @@ import { join } from "node:path";
 import { DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_USER } from "@inkstone/config";
 import pg from "pg";
 import { startMeilisearch } from "./meilisearch.ts";
+import { ensureDatabase, startPostgres, withDatabase } from "./postgres.ts";
 import { MissingPrerequisite } from "./prerequisite.ts";
 import type { ManagedProcess } from "./process.ts";
-import { ensureDatabase, startPostgres, withDatabase } from "./postgres.ts";
 import { startTemporal } from "./temporal.ts";
 import { httpAnswers, tcpAnswers } from "./wait.ts";
 

@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { ManagedProcess } from "./process.ts";
 import { MissingPrerequisite } from "./prerequisite.ts";
+import { ManagedProcess } from "./process.ts";
 import { httpAnswers, waitUntil } from "./wait.ts";
 
 export type MeilisearchOptions = {

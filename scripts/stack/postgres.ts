@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import pg from "pg";
-import { ManagedProcess, run } from "./process.ts";
 import { MissingPrerequisite } from "./prerequisite.ts";
+import { ManagedProcess, run } from "./process.ts";
 import { tcpAnswers, waitUntil } from "./wait.ts";
 
 export type PostgresOptions = {

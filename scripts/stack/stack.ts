@@ -126,7 +126,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       names,
       env,
       options.logDir,
-      (app, proc) => {
+      (_app, proc) => {
         apps.push(proc);
         watch(proc);
       },

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { TOOLS_DIR } from "./paths.ts";
-import { ManagedProcess, run } from "./process.ts";
 import { MissingPrerequisite } from "./prerequisite.ts";
+import { ManagedProcess, run } from "./process.ts";
 import { httpAnswers, tcpAnswers, waitUntil } from "./wait.ts";
 
 export type TemporalOptions = {
