@@ -16,6 +16,7 @@ export const SERVICE_VARIABLES = {
     "CMS_HOST",
     "CMS_PORT",
     "CMS_URL",
+    "CMS_PUBLIC_URL",
     "APP_KEYS",
     "API_TOKEN_SALT",
     "ADMIN_JWT_SECRET",

@@ -1,0 +1,11 @@
+import { env as cmsEnv } from "../src/env.ts";
+
+export default () => {
+  const env = cmsEnv();
+  return {
+    host: env.CMS_HOST,
+    port: env.CMS_PORT,
+    url: env.CMS_PUBLIC_URL ?? env.CMS_URL,
+    app: { keys: env.APP_KEYS },
+  };
+};
