@@ -2,7 +2,7 @@
 // `node scripts/env-docs.ts --write` rewrites both; the test in scripts/test/env-docs.test.ts fails when they are stale.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SERVICE_VARIABLES, type VariableName, variables } from "@inkstone/config";
+import { SERVICE_VARIABLES, type VariableName, variableDefaults, variables } from "@inkstone/config";
 import { ROOT } from "./stack/paths.ts";
 
 type Row = { name: VariableName; description: string; fallback: string | undefined; readers: string[] };
@@ -18,10 +18,10 @@ const GENERATED_BY_LAUNCHER = new Set<VariableName>([
 ]);
 
 function rows(): Row[] {
+  const defaults = variableDefaults();
   return (Object.keys(variables) as VariableName[]).map((name) => {
     const schema = variables[name];
-    const parsed = schema.safeParse(undefined);
-    const fallback = parsed.success && parsed.data !== undefined ? String(parsed.data) : undefined;
+    const fallback = defaults[name];
     const readers = Object.entries(SERVICE_VARIABLES)
       .filter(([, names]) => (names as readonly string[]).includes(name))
       .map(([service]) => service);

@@ -2,4 +2,4 @@ export * from "./constants.ts";
 export { ConfigError, type EnvSource, parseEnv } from "./parse-env.ts";
 export * from "./ports.ts";
 export * from "./services.ts";
-export { type VariableName, type Variables, variables } from "./variables.ts";
+export { type VariableName, type Variables, variableDefaults, variables } from "./variables.ts";

@@ -98,3 +98,13 @@ export const variables = {
 
 export type Variables = typeof variables;
 export type VariableName = keyof Variables;
+
+/** Each variable's default as the string a process would be given; variables without a default are absent. */
+export function variableDefaults(): Partial<Record<VariableName, string>> {
+  const defaults: Partial<Record<VariableName, string>> = {};
+  for (const name of Object.keys(variables) as VariableName[]) {
+    const parsed = variables[name].safeParse(undefined);
+    if (parsed.success && parsed.data !== undefined) defaults[name] = String(parsed.data);
+  }
+  return defaults;
+}

@@ -69,7 +69,7 @@ export const APPS: readonly AppSpec[] = [
     extraEnv: () => ({}),
     // Ready when Temporal lists this very process among the task queue's pollers.
     ready: (env, pid) =>
-      isPolling(env.TEMPORAL_ADDRESS ?? "", env.TEMPORAL_NAMESPACE ?? "default", env.TEMPORAL_TASK_QUEUE ?? "", pid),
+      isPolling(String(env.TEMPORAL_ADDRESS), String(env.TEMPORAL_NAMESPACE), String(env.TEMPORAL_TASK_QUEUE), pid),
     displayUrl: (env) => `task queue ${env.TEMPORAL_TASK_QUEUE}`,
   },
   {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { DEFAULT_PORTS, variables } from "@inkstone/config";
+import { DEFAULT_PORTS, variableDefaults, variables } from "@inkstone/config";
 import { APPS, type AppName, type AppSpec, appProcess, type StackEnv } from "./apps.ts";
 import { type Infra, type InfraName, startInfra } from "./infra.ts";
 import { ManagedProcess, run } from "./process.ts";
@@ -68,6 +68,7 @@ export function stackEnv(infra: Infra, secrets: Secrets, userEnv: NodeJS.Process
   const communityPort = given.COMMUNITY_PORT ?? String(DEFAULT_PORTS.community);
   const sitePort = given.SITE_PORT ?? String(DEFAULT_PORTS.site);
   return {
+    ...variableDefaults(),
     NODE_ENV: "production",
     CMS_PORT: cmsPort,
     CMS_URL: `http://127.0.0.1:${cmsPort}`,

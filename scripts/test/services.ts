@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { variableDefaults } from "@inkstone/config";
 import { afterAll, inject } from "vitest";
 import type { AppName, StackEnv } from "../stack/apps.ts";
 import { APPS } from "../stack/apps.ts";
@@ -61,6 +62,7 @@ export async function startTestApps(apps: readonly AppName[], overrides: StackEn
   const needsDatabase = apps.includes("cms");
   const [cmsPort, communityPort, sitePort] = [await freePort(), await freePort(), await freePort()];
   const env: StackEnv = {
+    ...variableDefaults(),
     NODE_ENV: "production",
     ...ephemeralSecrets(),
     DATABASE_URL: needsDatabase ? await createTestDatabase(id) : infra.databaseUrl,
