@@ -10,6 +10,7 @@ WORKDIR /app
 ENV NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY package.json package-lock.json ./
 COPY config/package.json config/
+COPY search/package.json search/
 COPY site/package.json site/
 COPY cms/package.json cms/
 COPY community/package.json community/

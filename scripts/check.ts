@@ -8,6 +8,7 @@ const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
 const steps: [label: string, command: string, args: string[]][] = [
   ["typecheck scripts", bin("tsc"), ["-p", "tsconfig.json"]],
   ["typecheck config", bin("tsc"), ["-p", "config/tsconfig.json"]],
+  ["typecheck search", bin("tsc"), ["-p", "search/tsconfig.json"]],
   ["typecheck workflows", bin("tsc"), ["-p", "workflows/tsconfig.json"]],
   ["typecheck cms", bin("tsc"), ["-p", "cms/tsconfig.json", "--noEmit"]],
   ["typecheck community", bin("astro"), ["check", "--root", "community"]],

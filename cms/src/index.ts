@@ -1,6 +1,54 @@
+import type { Core } from "@strapi/strapi";
+import { registerArticleEvents } from "./lib/article-events.ts";
+import { recount } from "./lib/counts.ts";
+import { createProfilesForNewMembers } from "./lib/members.ts";
+import {
+  ensureAdmin,
+  ensureApiTokens,
+  ensureConstraints,
+  ensureEditorRole,
+  ensureLocales,
+  ensureMemberPermissions,
+} from "./lib/setup.ts";
+import { notifyCommunity } from "./lib/webhook.ts";
+
+/** Editors hide comments in the admin panel: keep the article's comment count right and refresh its page. */
+function recountOnCommentChanges(strapi: Core.Strapi): void {
+  strapi.db.lifecycles.subscribe({
+    models: ["api::comment.comment"],
+    async afterUpdate(event) {
+      const comment = event.result as
+        | { articleDocumentId?: string; articleLocale?: string; status?: string }
+        | undefined;
+      if (!comment?.articleDocumentId) return;
+      const articleId = comment.articleDocumentId;
+      await strapi.db.transaction(({ trx }) => recount(trx, articleId));
+      if (comment.status === "hidden")
+        notifyCommunity(strapi, {
+          model: "comment",
+          event: "hide",
+          articleDocumentId: articleId,
+          locale: comment.articleLocale ?? "",
+        });
+    },
+  });
+}
+
 export default {
-  /** Runs before the app is initialised: extensions and custom fields register here. */
-  register() {},
-  /** Runs once the app is up: roles, tokens and seed data are set up here by later issues. */
-  bootstrap() {},
+  /** Before the app initialises: hooks that must see every change from the first request on. */
+  register({ strapi }: { strapi: Core.Strapi }) {
+    registerArticleEvents(strapi);
+  },
+
+  /** Once the app is up: schema extras, locales, the first admin, roles, tokens. Each step is idempotent. */
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await ensureConstraints(strapi);
+    await ensureLocales(strapi);
+    await ensureAdmin(strapi);
+    await ensureEditorRole(strapi);
+    await ensureMemberPermissions(strapi);
+    await ensureApiTokens(strapi);
+    createProfilesForNewMembers(strapi);
+    recountOnCommentChanges(strapi);
+  },
 };

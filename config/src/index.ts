@@ -1,4 +1,5 @@
 export * from "./constants.ts";
+export * from "./contracts/index.ts";
 export { ConfigError, type EnvSource, parseEnv } from "./parse-env.ts";
 export * from "./ports.ts";
 export * from "./services.ts";

@@ -94,6 +94,62 @@ export const variables = {
   GENERATION_CONCURRENCY: positiveInt(DEFAULT_GENERATION_CONCURRENCY, 32).describe(
     "Generations one worker runs at once; the rest wait in the queue.",
   ),
+  GENERATION_QUOTA: positiveInt(3, 1000).describe(
+    "Runs one creator may have queued or active at once; more answer 429.",
+  ),
+  WORKER_METRICS_PORT: port(DEFAULT_PORTS.workerMetrics).describe("Port of the worker's Prometheus /metrics endpoint."),
+
+  OPENAI_BASE_URL: httpUrl("https://api.openai.com/v1").describe(
+    "Any OpenAI-compatible API (OpenAI, OpenRouter, DeepSeek, vLLM, Ollama…).",
+  ),
+  OPENAI_API_KEY: z
+    .string()
+    .optional()
+    .describe("Key for OPENAI_BASE_URL. Unset: the offline writer composes articles extractively from the sources."),
+  OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini").describe("Model for every generation step not set below."),
+  OPENAI_OUTLINE_MODEL: z.string().min(1).optional().describe("Model for the outline step (default OPENAI_MODEL)."),
+  OPENAI_WRITE_MODEL: z.string().min(1).optional().describe("Model for writing sections (default OPENAI_MODEL)."),
+  SEARXNG_URL: httpUrl().optional().describe("A SearXNG instance with its JSON API enabled, for web research."),
+  SERPER_API_KEY: z.string().min(1).optional().describe("Serper.dev key, for web research through Google results."),
+  SERPER_URL: httpUrl("https://google.serper.dev").describe("Serper's API endpoint."),
+  FETCH_ALLOW_PRIVATE: z
+    .enum(["true", "false"], { error: "expected true or false" })
+    .default("false")
+    .transform((value) => value === "true")
+    .describe("Let generation fetch private, loopback and link-local addresses (tests and intranets only)."),
+  FETCH_TIMEOUT_MS: positiveInt(10_000, 120_000).describe("Per-request timeout when reading a source."),
+  FETCH_MAX_BYTES: positiveInt(2_000_000, 50_000_000).describe("Largest source page read, in bytes."),
+
+  CMS_COMMUNITY_TOKEN: secret(32).describe(
+    "API token the community uses for the CMS. The CMS creates it on start; `npm start` generates it.",
+  ),
+  CMS_WORKER_TOKEN: secret(32).describe(
+    "API token the worker uses to save drafts. The CMS creates it on start; `npm start` generates it.",
+  ),
+  COMMUNITY_WEBHOOK_SECRET: secret().describe(
+    "Signs the CMS's webhook that tells the community which pages to refresh. `npm start` generates it.",
+  ),
+  MEILI_ADMIN_KEY: secret(16).describe(
+    "Meilisearch key the CMS indexes with (not the master key). `npm start` derives it from the master key.",
+  ),
+  MEILI_SEARCH_KEY: secret(16).describe(
+    "Search-only Meilisearch key the community queries with. `npm start` derives it from the master key.",
+  ),
+  ADMIN_EMAIL: z
+    .email({ error: "expected an email address" })
+    .default("admin@inkstone.local")
+    .describe("The CMS's first admin, created on first start."),
+  ADMIN_PASSWORD: z
+    .string({ error: "must be set (8+ characters, with upper and lower case letters and a digit)" })
+    .regex(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d).{8,}$/, {
+      error: "expected 8+ characters with upper and lower case letters and a digit",
+    })
+    .describe("Password of the first admin. `npm start` generates one and prints where it is kept."),
+  SEED_DEMO_CONTENT: z
+    .enum(["true", "false"], { error: "expected true or false" })
+    .default("false")
+    .transform((value) => value === "true")
+    .describe("Load demo content when the CMS starts on an empty database (`npm start` turns it on)."),
 } as const;
 
 export type Variables = typeof variables;

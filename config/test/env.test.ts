@@ -17,6 +17,12 @@ const secrets = {
   TRANSFER_TOKEN_SALT: "t".repeat(16),
   JWT_SECRET: "j".repeat(16),
   ENCRYPTION_KEY: "e".repeat(16),
+  MEILI_ADMIN_KEY: "m".repeat(16),
+  MEILI_SEARCH_KEY: "q".repeat(16),
+  CMS_COMMUNITY_TOKEN: "c".repeat(32),
+  CMS_WORKER_TOKEN: "w".repeat(32),
+  COMMUNITY_WEBHOOK_SECRET: "h".repeat(16),
+  ADMIN_PASSWORD: "Passw0rdPassw0rd",
 };
 
 function configError(run: () => unknown): ConfigError {
@@ -31,10 +37,10 @@ function configError(run: () => unknown): ConfigError {
 
 describe("service env functions", () => {
   it("default to the embedded stack", () => {
-    const env = workerEnv({});
+    const env = workerEnv(secrets);
     expect(env.TEMPORAL_ADDRESS).toBe(`127.0.0.1:${DEFAULT_PORTS.temporal}`);
     expect(env.GENERATION_CONCURRENCY).toBe(2);
-    expect(communityEnv({}).CMS_URL).toBe(`http://127.0.0.1:${DEFAULT_PORTS.cms}`);
+    expect(communityEnv(secrets).CMS_URL).toBe(`http://127.0.0.1:${DEFAULT_PORTS.cms}`);
     expect(launcherEnv({}).POSTGRES_PORT).toBe(DEFAULT_PORTS.postgres);
   });
 
@@ -51,7 +57,7 @@ describe("service env functions", () => {
   });
 
   it("treats empty values as unset", () => {
-    expect(workerEnv({ GENERATION_CONCURRENCY: "  " }).GENERATION_CONCURRENCY).toBe(2);
+    expect(workerEnv({ ...secrets, GENERATION_CONCURRENCY: "  " }).GENERATION_CONCURRENCY).toBe(2);
   });
 
   it.each([

@@ -101,12 +101,27 @@ export async function startPostgres(options: PostgresOptions): Promise<ManagedPr
     stopSignal: "SIGINT",
     ...account,
   });
-  await waitUntil(() => tcpAnswers("127.0.0.1", options.port), {
+  // The port opens before recovery ends ("the database system is starting up"): ready means a query answers.
+  const probe = `postgres://${options.user}@127.0.0.1:${options.port}/postgres`;
+  await waitUntil(async () => (await tcpAnswers("127.0.0.1", options.port)) && (await queryAnswers(probe)), {
     what: "postgres",
     alive: () => server.running,
     timeoutMs: 60_000,
   });
   return server;
+}
+
+async function queryAnswers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** Creates `database` on the server at `adminUrl` when it does not exist yet. */

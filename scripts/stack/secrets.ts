@@ -11,14 +11,23 @@ export const SECRET_NAMES = [
   "JWT_SECRET",
   "ENCRYPTION_KEY",
   "MEILI_MASTER_KEY",
+  "CMS_COMMUNITY_TOKEN",
+  "CMS_WORKER_TOKEN",
+  "COMMUNITY_WEBHOOK_SECRET",
+  "ADMIN_PASSWORD",
 ] as const;
 
 export type Secrets = Record<(typeof SECRET_NAMES)[number], string>;
 
-const random = () => randomBytes(24).toString("base64url");
+const random = (bytes = 24) => randomBytes(bytes).toString("base64url");
 
 function generate(name: (typeof SECRET_NAMES)[number]): string {
-  return name === "APP_KEYS" ? [random(), random(), random(), random()].join(",") : random();
+  if (name === "APP_KEYS") return [random(), random(), random(), random()].join(",");
+  // Strapi's password rule wants upper and lower case letters and a digit; the prefix guarantees all three.
+  if (name === "ADMIN_PASSWORD") return `Ink0${random(12)}`;
+  // API tokens: Strapi's own are 128 hex characters; ours are as strong in fewer.
+  if (name.endsWith("_TOKEN")) return random(48);
+  return random();
 }
 
 /**

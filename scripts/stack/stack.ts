@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { DEFAULT_PORTS, variableDefaults, variables } from "@inkstone/config";
+import { type ApiKeys, ensureApiKeys } from "@inkstone/search";
 import { APPS, type AppName, type AppSpec, appProcess, type StackEnv } from "./apps.ts";
 import { type Infra, type InfraName, startInfra } from "./infra.ts";
 import { ManagedProcess, run } from "./process.ts";
@@ -58,7 +59,7 @@ export async function buildStale(
 }
 
 /** The variables every app is given: the user's where set, otherwise values that point at this stack. */
-export function stackEnv(infra: Infra, secrets: Secrets, userEnv: NodeJS.ProcessEnv): StackEnv {
+export function stackEnv(infra: Infra, secrets: Secrets, userEnv: NodeJS.ProcessEnv, keys?: ApiKeys): StackEnv {
   const given: StackEnv = {};
   for (const name of Object.keys(variables) as (keyof typeof variables)[]) {
     const value = userEnv[name]?.trim();
@@ -81,6 +82,7 @@ export function stackEnv(infra: Infra, secrets: Secrets, userEnv: NodeJS.Process
     DATABASE_URL: infra.databaseUrl,
     MEILI_URL: infra.meiliUrl,
     MEILI_MASTER_KEY: infra.meiliMasterKey,
+    ...(keys ? { MEILI_ADMIN_KEY: keys.adminKey, MEILI_SEARCH_KEY: keys.searchKey } : {}),
     TEMPORAL_ADDRESS: infra.temporalAddress,
     ...(infra.temporalUiUrl ? { TEMPORAL_UI_URL: infra.temporalUiUrl } : {}),
   };
@@ -104,7 +106,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
   if (infra.temporalUiUrl) report({ service: "temporal-ui", url: infra.temporalUiUrl, state: "healthy" });
 
-  const env = stackEnv(infra, options.secrets, userEnv);
+  // The CMS and the community get narrower keys than the master key, which stays with the launcher.
+  const keys =
+    userEnv.MEILI_ADMIN_KEY && userEnv.MEILI_SEARCH_KEY
+      ? undefined
+      : await ensureApiKeys(infra.meiliUrl, infra.meiliMasterKey, userEnv.MEILI_INDEX_PREFIX ?? "");
+  const env = stackEnv(infra, options.secrets, userEnv, keys);
   const apps: ManagedProcess[] = [];
   const stop = async () => {
     for (const app of [...apps].reverse()) await app.stop();

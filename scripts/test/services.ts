@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { variableDefaults } from "@inkstone/config";
+import { ensureApiKeys } from "@inkstone/search";
 import { afterAll, inject } from "vitest";
 import type { AppName, StackEnv } from "../stack/apps.ts";
 import { APPS } from "../stack/apps.ts";
@@ -61,6 +62,7 @@ export async function startTestApps(apps: readonly AppName[], overrides: StackEn
   const id = isolationId();
   const needsDatabase = apps.includes("cms");
   const [cmsPort, communityPort, sitePort] = [await freePort(), await freePort(), await freePort()];
+  const keys = await ensureApiKeys(infra.meiliUrl, infra.meiliMasterKey, `${id}_`);
   const env: StackEnv = {
     ...variableDefaults(),
     NODE_ENV: "production",
@@ -69,6 +71,8 @@ export async function startTestApps(apps: readonly AppName[], overrides: StackEn
     MEILI_URL: infra.meiliUrl,
     MEILI_MASTER_KEY: infra.meiliMasterKey,
     MEILI_INDEX_PREFIX: `${id}_`,
+    MEILI_ADMIN_KEY: keys.adminKey,
+    MEILI_SEARCH_KEY: keys.searchKey,
     TEMPORAL_ADDRESS: infra.temporalAddress,
     TEMPORAL_TASK_QUEUE: `${id}-generation`,
     CMS_PORT: String(cmsPort),

@@ -1,0 +1,192 @@
+import { LOCALES } from "@inkstone/config";
+import type { Core } from "@strapi/strapi";
+import { errors } from "@strapi/utils";
+import { z } from "zod";
+import { lockArticle, recount } from "../../../lib/counts.ts";
+import { sanitizeCommentMarkdown } from "../../../lib/markdown.ts";
+import { currentProfile } from "../../../lib/members.ts";
+import { notify } from "../../../lib/notify.ts";
+import { parse } from "../../../lib/validate.ts";
+import { notifyCommunity } from "../../../lib/webhook.ts";
+
+const COMMENT = "api::comment.comment";
+const documentId = z.string().regex(/^[a-z0-9]{10,40}$/, { error: "expected a document id" });
+const body = z
+  .string({ error: "write something" })
+  .transform(sanitizeCommentMarkdown)
+  .pipe(z.string().min(1, { error: "write something" }).max(5000, { error: "at most 5,000 characters" }));
+
+const listQuery = z.object({ article: documentId, locale: z.enum(LOCALES) });
+const createBody = z.strictObject({
+  article: documentId,
+  locale: z.enum(LOCALES),
+  body,
+  parent: documentId.optional(),
+});
+const updateBody = z.strictObject({ body });
+
+type Ctx = {
+  request: { body?: { data?: unknown } };
+  query: unknown;
+  params: { id?: string };
+  state: { user?: { id: number } };
+  body: unknown;
+  status?: number;
+};
+
+const shape = (c: Record<string, any>) => ({
+  id: c.documentId,
+  parent: c.parent?.documentId ?? null,
+  status: c.status,
+  body: c.status === "visible" ? c.body : "",
+  edited: c.edited,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+  author: c.status === "visible" && c.author ? { handle: c.author.handle, displayName: c.author.displayName } : null,
+});
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  /** The published article a comment goes on, or 404. */
+  const publishedArticle = async (articleId: string, locale: string) => {
+    const article = await strapi.db.query("api::article.article").findOne({
+      where: { documentId: articleId, locale, publishedAt: { $notNull: true } },
+      populate: { author: true },
+    });
+    if (!article) throw new errors.NotFoundError("No published article with that id in that language.");
+    return article;
+  };
+  /** A comment the signed-in member wrote, or 403/404. */
+  const ownComment = async (ctx: Ctx) => {
+    const id = parse(documentId, ctx.params.id);
+    const profile = await currentProfile(strapi, ctx);
+    const comment = await strapi.db.query(COMMENT).findOne({ where: { documentId: id }, populate: { author: true } });
+    if (!comment || comment.status === "deleted") throw new errors.NotFoundError("No such comment.");
+    if (comment.author?.id !== profile.id) throw new errors.ForbiddenError("You can only change your own comments.");
+    if (comment.status === "hidden")
+      throw new errors.ForbiddenError("An editor hid this comment; it cannot be changed.");
+    return comment;
+  };
+
+  return {
+    /** GET /comments?article=…&locale=… — the thread, oldest first; hidden comments are left out entirely. */
+    async list(ctx: Ctx) {
+      const { article, locale } = parse(listQuery, ctx.query);
+      const rows = await strapi.db.query(COMMENT).findMany({
+        where: { articleDocumentId: article, articleLocale: locale, status: { $in: ["visible", "deleted"] } },
+        populate: { author: true, parent: true },
+        orderBy: { createdAt: "asc" },
+        limit: 1000,
+      });
+      ctx.body = { data: rows.map(shape) };
+    },
+
+    /** POST /comments — a comment or a reply, as the signed-in member. */
+    async create(ctx: Ctx) {
+      const input = parse(createBody, ctx.request.body?.data);
+      const profile = await currentProfile(strapi, ctx);
+      const article = await publishedArticle(input.article, input.locale);
+      const parent = input.parent
+        ? await strapi.db.query(COMMENT).findOne({ where: { documentId: input.parent }, populate: { author: true } })
+        : null;
+      if (input.parent && (!parent || parent.articleDocumentId !== input.article || parent.status !== "visible"))
+        throw new errors.ValidationError("parent: that comment is not on this article, or is gone", {
+          errors: [
+            { path: ["parent"], message: "that comment is not on this article, or is gone", name: "ValidationError" },
+          ],
+        });
+      const created = await strapi.db.transaction(async ({ trx }) => {
+        await lockArticle(trx, input.article);
+        const row = await strapi.db.query(COMMENT).create({
+          data: {
+            articleDocumentId: input.article,
+            articleLocale: input.locale,
+            author: profile.id,
+            parent: parent?.id ?? null,
+            body: input.body,
+            status: "visible",
+            edited: false,
+            publishedAt: new Date(),
+          },
+          populate: { author: true, parent: true },
+        });
+        await recount(trx, input.article);
+        if (article.author)
+          await notify(strapi, {
+            recipientId: article.author.id,
+            actorId: profile.id,
+            kind: "comment_on_article",
+            articleDocumentId: input.article,
+            articleLocale: input.locale,
+            commentId: row.id,
+            message: article.title,
+          });
+        if (parent?.author && parent.author.id !== article.author?.id)
+          await notify(strapi, {
+            recipientId: parent.author.id,
+            actorId: profile.id,
+            kind: "reply_to_comment",
+            articleDocumentId: input.article,
+            articleLocale: input.locale,
+            commentId: row.id,
+            message: article.title,
+          });
+        return row;
+      });
+      notifyCommunity(strapi, {
+        model: "comment",
+        event: "create",
+        articleDocumentId: input.article,
+        locale: input.locale,
+      });
+      ctx.status = 201;
+      ctx.body = { data: shape(created) };
+    },
+
+    /** PUT /comments/:id — the author edits their own visible comment. */
+    async update(ctx: Ctx) {
+      const { body: text } = parse(updateBody, ctx.request.body?.data);
+      const comment = await ownComment(ctx);
+      const updated = await strapi.db.query(COMMENT).update({
+        where: { id: comment.id },
+        data: { body: text, edited: true },
+        populate: { author: true, parent: true },
+      });
+      notifyCommunity(strapi, {
+        model: "comment",
+        event: "update",
+        articleDocumentId: comment.articleDocumentId,
+        locale: comment.articleLocale,
+      });
+      ctx.body = { data: shape(updated) };
+    },
+
+    /** DELETE /comments/:id — the author deletes their own; replies stay, under a "deleted" placeholder. */
+    async delete(ctx: Ctx) {
+      const comment = await ownComment(ctx);
+      await strapi.db.transaction(async ({ trx }) => {
+        await lockArticle(trx, comment.articleDocumentId);
+        await strapi.db.query(COMMENT).update({ where: { id: comment.id }, data: { status: "deleted", body: "" } });
+        await recount(trx, comment.articleDocumentId);
+      });
+      notifyCommunity(strapi, {
+        model: "comment",
+        event: "delete",
+        articleDocumentId: comment.articleDocumentId,
+        locale: comment.articleLocale,
+      });
+      ctx.body = { data: { id: comment.documentId, status: "deleted" } };
+    },
+
+    /** POST /comments/:id/report — any member flags a comment for editors (sorted by reports in the admin). */
+    async report(ctx: Ctx) {
+      const id = parse(documentId, ctx.params.id);
+      await currentProfile(strapi, ctx);
+      const comment = await strapi.db.query(COMMENT).findOne({ where: { documentId: id } });
+      if (comment?.status !== "visible") throw new errors.NotFoundError("No such comment.");
+      await strapi.db.connection.raw("UPDATE comments SET reports_count = reports_count + 1 WHERE id = ?", [
+        comment.id,
+      ]);
+      ctx.body = { data: { id, reported: true } };
+    },
+  };
+};

@@ -1,0 +1,115 @@
+import { generationDraftSchema, generationFailureSchema } from "@inkstone/config";
+import type { Core } from "@strapi/strapi";
+import { errors } from "@strapi/utils";
+import { z } from "zod";
+import { notify } from "../../../lib/notify.ts";
+import { readingMinutes, shortHash, slugify } from "../../../lib/slugs.ts";
+import { parse } from "../../../lib/validate.ts";
+
+const ARTICLE = "api::article.article";
+const runId = z.string().regex(/^[A-Za-z0-9:_.-]{1,200}$/, { error: "expected a run id (letters, digits, : _ . -)" });
+
+type Ctx = { request: { body?: { data?: unknown } }; params: { runId?: string }; body: unknown };
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  /** The creator's profile from their users-permissions documentId, or 400. */
+  const creatorProfile = async (creatorId: string) => {
+    const profile = await strapi.db
+      .query("api::profile.profile")
+      .findOne({ where: { user: { documentId: creatorId } } });
+    if (!profile)
+      throw new errors.ValidationError("creatorId: no member with that id", {
+        errors: [{ path: ["creatorId"], message: "no member with that id", name: "ValidationError" }],
+      });
+    return profile;
+  };
+
+  /** Tags by name, created when missing (their slugs made ASCII-safe). */
+  const tagIds = async (names: string[]) => {
+    const ids: string[] = [];
+    for (const name of [...new Set(names.map((n) => n.trim()).filter(Boolean))]) {
+      const found = await strapi.db.query("api::tag.tag").findOne({ where: { name } });
+      const tag =
+        found ??
+        (await strapi
+          .documents("api::tag.tag")
+          .create({ data: { name, slug: `${slugify(name, "tag")}-${shortHash(name)}` } }));
+      ids.push(tag.documentId);
+    }
+    return ids;
+  };
+
+  return {
+    /**
+     * PUT /generation/drafts/:runId — one draft per run: the first call creates it, later calls (a retried
+     * activity, a resumed run) update the same draft. Runs for one id are serialised by an advisory lock.
+     */
+    async upsertDraft(ctx: Ctx) {
+      const id = parse(runId, ctx.params.runId);
+      const input = parse(generationDraftSchema, ctx.request.body?.data);
+      if (input.generation.runId !== id)
+        throw new errors.ValidationError("generation.runId: must equal the run id in the URL", {
+          errors: [
+            { path: ["generation", "runId"], message: "must equal the run id in the URL", name: "ValidationError" },
+          ],
+        });
+      const profile = await creatorProfile(input.creatorId);
+      const data = {
+        title: input.title,
+        summary: input.summary,
+        body: input.body,
+        readingTime: readingMinutes(input.body),
+        sources: input.sources,
+        generation: input.generation,
+        author: profile.documentId,
+        tags: await tagIds(input.tags),
+      };
+      const saved = await strapi.db.transaction(async ({ trx }) => {
+        await trx.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [`run:${id}`]);
+        // The draft row of any locale whose generation metadata carries this run id.
+        const existing = await strapi.db.query(ARTICLE).findOne({
+          where: { generation: { runId: id }, publishedAt: { $null: true } },
+          select: ["documentId", "locale"],
+        });
+        if (existing) {
+          await strapi
+            .documents(ARTICLE)
+            .update({ documentId: existing.documentId, locale: existing.locale, data } as never);
+          return { documentId: existing.documentId as string, locale: existing.locale as string, created: false };
+        }
+        const created = await strapi.documents(ARTICLE).create({
+          locale: input.locale,
+          data: { ...data, slug: `${slugify(input.title)}-${shortHash(id)}` },
+        } as never);
+        await notify(strapi, {
+          recipientId: profile.id,
+          kind: "generation_finished",
+          articleDocumentId: created.documentId,
+          articleLocale: input.locale,
+          runId: id,
+          message: input.title,
+        });
+        return { documentId: created.documentId as string, locale: input.locale as string, created: true };
+      });
+      ctx.body = { data: saved };
+    },
+
+    /** POST /generation/runs/:runId/failed — tells the creator, once per run. */
+    async reportFailure(ctx: Ctx) {
+      const id = parse(runId, ctx.params.runId);
+      const input = parse(generationFailureSchema, ctx.request.body?.data);
+      const profile = await creatorProfile(input.creatorId);
+      const already = await strapi.db
+        .query("api::notification.notification")
+        .findOne({ where: { runId: id, kind: "generation_failed" } });
+      if (!already)
+        await notify(strapi, {
+          recipientId: profile.id,
+          kind: "generation_failed",
+          runId: id,
+          message: `${input.topic}: ${input.reason}`,
+        });
+      ctx.body = { data: { runId: id, notified: !already } };
+    },
+  };
+};

@@ -1,0 +1,70 @@
+import type { Core } from "@strapi/strapi";
+import { errors } from "@strapi/utils";
+import { z } from "zod";
+import { lockArticle, recount } from "../../../lib/counts.ts";
+import { currentProfile } from "../../../lib/members.ts";
+import { parse } from "../../../lib/validate.ts";
+
+const REACTION = "api::reaction.reaction";
+const kind = z.enum(["like", "bookmark"], { error: "expected like or bookmark" });
+const setBody = z.strictObject({
+  article: z.string().regex(/^[a-z0-9]{10,40}$/, { error: "expected a document id" }),
+  kind,
+  active: z.boolean({ error: "expected true or false" }),
+});
+const mineQuery = z.object({ kind: kind.default("bookmark") });
+
+type Ctx = { request: { body?: { data?: unknown } }; query: unknown; state: { user?: { id: number } }; body: unknown };
+
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /**
+   * PUT /reactions {article, kind, active} — sets the member's like or bookmark on or off. Setting what is already
+   * set changes nothing, so a double click or a retried request stays one like.
+   */
+  async set(ctx: Ctx) {
+    const input = parse(setBody, ctx.request.body?.data);
+    const profile = await currentProfile(strapi, ctx);
+    const article = await strapi.db
+      .query("api::article.article")
+      .findOne({ where: { documentId: input.article, publishedAt: { $notNull: true } } });
+    if (!article) throw new errors.NotFoundError("No published article with that id.");
+    const key = `${profile.id}:${input.article}:${input.kind}`;
+    const counts = await strapi.db.transaction(async ({ trx }) => {
+      // One writer per article at a time: the recount below then always sees every committed reaction.
+      await lockArticle(trx, input.article);
+      const existing = await strapi.db.query(REACTION).findOne({ where: { key } });
+      if (input.active && !existing)
+        await strapi.db.query(REACTION).create({
+          data: {
+            key,
+            member: profile.id,
+            articleDocumentId: input.article,
+            kind: input.kind,
+            publishedAt: new Date(),
+          },
+        });
+      if (!input.active && existing) await strapi.db.query(REACTION).delete({ where: { id: existing.id } });
+      await recount(trx, input.article);
+      const row = await trx("articles").where({ document_id: input.article }).first("likes_count", "bookmarks_count");
+      return { likes: Number(row?.likes_count ?? 0), bookmarks: Number(row?.bookmarks_count ?? 0) };
+    });
+    ctx.body = { data: { article: input.article, kind: input.kind, active: input.active, ...counts } };
+  },
+
+  /** GET /reactions/mine?kind=bookmark — the member's bookmarks (or likes), newest first, as article ids. */
+  async mine(ctx: Ctx) {
+    const { kind: wanted } = parse(mineQuery, ctx.query);
+    const profile = await currentProfile(strapi, ctx);
+    const rows = await strapi.db.query(REACTION).findMany({
+      where: { member: profile.id, kind: wanted },
+      orderBy: { createdAt: "desc" },
+      limit: 500,
+    });
+    ctx.body = {
+      data: rows.map((r: { articleDocumentId: string; createdAt: string }) => ({
+        article: r.articleDocumentId,
+        at: r.createdAt,
+      })),
+    };
+  },
+});

@@ -1,0 +1,45 @@
+/**
+ * Who may call what, in one place. Route actions are `api::<api>.<controller>.<action>`. Ownership (a member may
+ * only touch their own rows) is checked in the controllers; these lists only open the doors.
+ */
+
+/** Anyone, signed in or not: published content and visible comments. */
+export const PUBLIC_ACTIONS = [
+  "api::article.article.find",
+  "api::article.article.findOne",
+  "api::tag.tag.find",
+  "api::tag.tag.findOne",
+  "api::category.category.find",
+  "api::category.category.findOne",
+  "api::profile.profile.find",
+  "api::profile.profile.findOne",
+  "api::comment.comment.list",
+] as const;
+
+/** Signed-in members, acting as themselves. */
+export const MEMBER_ACTIONS = [
+  ...PUBLIC_ACTIONS,
+  "api::comment.comment.create",
+  "api::comment.comment.update",
+  "api::comment.comment.delete",
+  "api::comment.comment.report",
+  "api::reaction.reaction.set",
+  "api::reaction.reaction.mine",
+  "api::follow.follow.set",
+  "api::follow.follow.mine",
+  "api::notification.notification.mine",
+  "api::notification.notification.read",
+  "api::feed.feed.following",
+  "api::profile.profile.me",
+  "api::profile.profile.updateMe",
+  "plugin::users-permissions.user.me",
+] as const;
+
+/** The community's server-side token: public reads. Member actions go with the member's own JWT. */
+export const COMMUNITY_TOKEN_ACTIONS = [...PUBLIC_ACTIONS] as const;
+
+/** The worker's token: save drafts and report failures, nothing else. */
+export const WORKER_TOKEN_ACTIONS = [
+  "api::generation.generation.upsertDraft",
+  "api::generation.generation.reportFailure",
+] as const;

@@ -1,0 +1,77 @@
+import { LOCALES } from "@inkstone/config";
+import type { Core } from "@strapi/strapi";
+import { recount } from "./counts.ts";
+import { notify } from "./notify.ts";
+import { enqueue, type OutboxAction } from "./outbox.ts";
+import { notifyCommunity } from "./webhook.ts";
+
+const ARTICLE = "api::article.article";
+const WATCHED: Record<string, OutboxAction> = {
+  publish: "upsert",
+  unpublish: "remove",
+  update: "upsert",
+  delete: "remove",
+};
+
+type Params = { documentId?: string; locale?: string | string[] };
+
+/** The locales a document-service call touches: `*` means all; none means the default locale. */
+function localesOf(locale: Params["locale"], defaultLocale: string): string[] {
+  if (locale === "*") return [...LOCALES];
+  if (Array.isArray(locale)) return locale;
+  return [locale ?? defaultLocale];
+}
+
+/**
+ * Every publish, unpublish, update and delete of an article writes its outbox rows in the same transaction as the
+ * change — so the search index can never miss a change that committed, nor see one that rolled back — then, once
+ * committed, tells the community which pages to refresh.
+ */
+export function registerArticleEvents(strapi: Core.Strapi): void {
+  strapi.documents.use(async (context, next) => {
+    const action = WATCHED[context.action];
+    if (context.uid !== ARTICLE || !action) return next();
+    const params = context.params as Params;
+    const defaultLocale: string = await strapi.plugin("i18n").service("locales").getDefaultLocale();
+    return strapi.db.transaction(async ({ trx, onCommit }) => {
+      const locales = localesOf(params.locale, defaultLocale);
+      const wasPublished =
+        context.action === "publish" && params.documentId
+          ? await strapi.db.query(ARTICLE).findOne({
+              where: { documentId: params.documentId, locale: { $in: locales }, publishedAt: { $notNull: true } },
+            })
+          : null;
+      const result = await next();
+      const documentId = params.documentId ?? (result as { documentId?: string } | null)?.documentId;
+      if (!documentId) return result;
+      for (const locale of locales) await enqueue(trx, action, documentId, locale);
+      if (context.action !== "delete") await recount(trx, documentId);
+      if (context.action === "publish" && !wasPublished) await notifyAuthor(strapi, documentId, locales);
+      onCommit(() =>
+        notifyCommunity(strapi, {
+          model: "article",
+          event: context.action as "publish" | "unpublish" | "update" | "delete",
+          documentId,
+          locale: locales.length === 1 ? (locales[0] ?? null) : null,
+        }),
+      );
+      return result;
+    });
+  });
+}
+
+/** "Your article was published", the first time it is. */
+async function notifyAuthor(strapi: Core.Strapi, documentId: string, locales: string[]): Promise<void> {
+  const article = await strapi.db.query(ARTICLE).findOne({
+    where: { documentId, locale: { $in: locales }, publishedAt: { $notNull: true } },
+    populate: { author: true },
+  });
+  if (!article?.author) return;
+  await notify(strapi, {
+    recipientId: article.author.id,
+    kind: "article_published",
+    articleDocumentId: documentId,
+    articleLocale: article.locale,
+    message: article.title,
+  });
+}

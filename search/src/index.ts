@@ -1,0 +1,1 @@
+export { type ApiKeys, ensureApiKeys } from "./keys.ts";
