@@ -1,7 +1,7 @@
 // `npm start`: the whole platform on one machine. Read top to bottom:
 // 1. check ports, 2. load or generate local secrets, 3. build what is stale, 4. start infrastructure and apps,
 // 5. print the status table, 6. stay up until Ctrl-C / SIGTERM or until a service dies.
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { ConfigError, type LauncherEnv, launcherEnv } from "@inkstone/config";
 import { APPS } from "./stack/apps.ts";
@@ -9,7 +9,7 @@ import { ROOT } from "./stack/paths.ts";
 import { MissingPrerequisite } from "./stack/prerequisite.ts";
 import { stopAll } from "./stack/process.ts";
 import { loadSecrets } from "./stack/secrets.ts";
-import { buildStale, type StatusRow, startStack } from "./stack/stack.ts";
+import { buildStale, cmsSettings, type StatusRow, startStack } from "./stack/stack.ts";
 import { NotReadyError, tailFile, tcpAnswers } from "./stack/wait.ts";
 
 const started = Date.now();
@@ -85,6 +85,11 @@ try {
     onStatus: (row) => say(`  ✓ ${row.service} ready (${seconds(Date.now() - started)})`),
   });
   printTable(stack.rows);
+  // `npm run seed` and `npm run reindex` run against this stack with the CMS's own settings.
+  writeFileSync(join(dataDir, "cms.env.json"), JSON.stringify(cmsSettings(stack.env), null, 2), { mode: 0o600 });
+  say(
+    `\nCMS admin: ${stack.env.ADMIN_EMAIL}, password ADMIN_PASSWORD in ${relative(ROOT, join(dataDir, "secrets.json"))}`,
+  );
   say(
     `\nInkstone is up in ${seconds(Date.now() - started)}. Community: ${stack.env.COMMUNITY_URL}  Docs: ${stack.env.SITE_URL}`,
   );

@@ -1,7 +1,9 @@
 import type { Core } from "@strapi/strapi";
+import { env } from "./env.ts";
 import { registerArticleEvents } from "./lib/article-events.ts";
 import { recount } from "./lib/counts.ts";
 import { createProfilesForNewMembers } from "./lib/members.ts";
+import { seed } from "./lib/seed/index.ts";
 import {
   ensureAdmin,
   ensureApiTokens,
@@ -50,5 +52,12 @@ export default {
     await ensureApiTokens(strapi);
     createProfilesForNewMembers(strapi);
     recountOnCommentChanges(strapi);
+    if (env().SEED_DEMO_CONTENT && (await strapi.db.query("api::article.article").count()) === 0) {
+      strapi.log.info("Empty database: loading the demo content (SEED_DEMO_CONTENT=true)…");
+      const { created } = await seed(strapi, (done, total) => {
+        if (done === total || done % 20 === 0) strapi.log.info(`Demo content: ${done}/${total}`);
+      });
+      strapi.log.info(`Demo content loaded: ${created} entries.`);
+    }
   },
 };

@@ -1,15 +1,19 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { type CmsApi, cmsApi, draft } from "./cms-api.ts";
+import { runSeed } from "./run-seed.ts";
 
 let api: CmsApi;
 let db: pg.Client;
 let workerToken: string;
 let communityToken: string;
+let stackEnv: StackEnv;
 
 beforeAll(async () => {
   const { env } = await startTestApps(["cms"]);
+  stackEnv = env;
   api = cmsApi(env);
   workerToken = String(env.CMS_WORKER_TOKEN);
   communityToken = String(env.CMS_COMMUNITY_TOKEN);
@@ -216,5 +220,28 @@ describe("reactions", () => {
     expect(counts.rows).toEqual([{ likes_count: 2 }]);
     const read = await api.call("GET", `/api/articles/${documentId}?locale=en`);
     expect(read.body.data.likesCount).toBe(2);
+  });
+});
+
+describe("demo content", () => {
+  it("loads about 60 articles in both languages with members, comments, likes and follows, idempotently", async () => {
+    const first = runSeed(stackEnv);
+    expect(first.output).toMatch(/Seeding: \d+\/\d+/);
+    expect(first.created).toBe(53); // 8 members, 10 tags, 5 categories, 30 articles in two languages each
+    const count = async (sql: string) => (await db.query(sql)).rows[0].n as number;
+    const published =
+      "SELECT count(*)::int AS n FROM articles WHERE published_at IS NOT NULL AND slug NOT LIKE 'writing-with-sources-run%'";
+    expect(await count(`${published} AND locale = 'en'`)).toBeGreaterThanOrEqual(30);
+    expect(await count(`${published} AND locale = 'zh-CN'`)).toBeGreaterThanOrEqual(30);
+    expect(await count("SELECT count(*)::int AS n FROM comments")).toBeGreaterThan(0);
+    const second = runSeed(stackEnv);
+    expect(second.created).toBe(0);
+    const listed = await api.call("GET", "/api/articles?locale=zh-CN&pagination[pageSize]=5&sort=publishedAt:desc");
+    expect(listed.body.meta.pagination.total).toBeGreaterThanOrEqual(30);
+    expect(listed.body.data[0].author.displayName).toBeTruthy();
+    const liked = await count(
+      "SELECT count(*)::int AS n FROM articles WHERE likes_count > 0 AND published_at IS NOT NULL",
+    );
+    expect(liked).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { DEFAULT_PORTS, variableDefaults, variables } from "@inkstone/config";
 import { type ApiKeys, ensureApiKeys } from "@inkstone/search";
-import { APPS, type AppName, type AppSpec, appProcess, type StackEnv } from "./apps.ts";
+import { APPS, type AppName, type AppSpec, appEnv, appProcess, type StackEnv } from "./apps.ts";
 import { type Infra, type InfraName, startInfra } from "./infra.ts";
 import { ManagedProcess, run } from "./process.ts";
 import type { Secrets } from "./secrets.ts";
@@ -71,6 +71,8 @@ export function stackEnv(infra: Infra, secrets: Secrets, userEnv: NodeJS.Process
   return {
     ...variableDefaults(),
     NODE_ENV: "production",
+    // A fresh local stack comes with demo content; the CMS loads it only into an empty database.
+    SEED_DEMO_CONTENT: "true",
     CMS_PORT: cmsPort,
     CMS_URL: `http://127.0.0.1:${cmsPort}`,
     COMMUNITY_PORT: communityPort,
@@ -86,6 +88,16 @@ export function stackEnv(infra: Infra, secrets: Secrets, userEnv: NodeJS.Process
     TEMPORAL_ADDRESS: infra.temporalAddress,
     ...(infra.temporalUiUrl ? { TEMPORAL_UI_URL: infra.temporalUiUrl } : {}),
   };
+}
+
+/** The variables the CMS runs with in `env`, for scripts that boot it outside the stack (seed, reindex). */
+export function cmsSettings(env: StackEnv): Record<string, string> {
+  const cms = APPS.find((app) => app.name === "cms");
+  if (!cms) throw new Error("no cms app");
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(appEnv(cms, env)))
+    if (value !== undefined && (name in variables || name === "NODE_ENV")) settings[name] = value;
+  return settings;
 }
 
 /** Starts infrastructure (or uses the given URLs), then the apps in order, each once its health check passes. */

@@ -1,0 +1,187 @@
+import type { Core } from "@strapi/strapi";
+import { recount } from "../counts.ts";
+import { readingMinutes } from "../slugs.ts";
+import { CATEGORIES, COMMENTS, type DemoArticle, demoArticles, MEMBERS, TAGS } from "./content.ts";
+
+export type SeedProgress = (done: number, total: number, step: string) => void;
+
+const ARTICLE = "api::article.article";
+const DEMO_PASSWORD = "Inkstone-demo-1";
+
+/**
+ * Loads the demo content. Idempotent: whatever already exists (by username, slug) is left as it is, so it can run
+ * on every first start and again by hand. Members sign in with their username and the password `Inkstone-demo-1`.
+ */
+export async function seed(strapi: Core.Strapi, progress: SeedProgress = () => {}): Promise<{ created: number }> {
+  const articles = demoArticles();
+  const total = MEMBERS.length + TAGS.length + CATEGORIES.length + articles.length + 1;
+  let done = 0;
+  let created = 0;
+  const step = (what: string) => progress(++done, total, what);
+
+  const profiles = new Map<string, { id: number; documentId: string }>();
+  const role = await strapi.db.query("plugin::users-permissions.role").findOne({ where: { type: "authenticated" } });
+  for (const member of MEMBERS) {
+    let user = await strapi.db
+      .query("plugin::users-permissions.user")
+      .findOne({ where: { username: member.username } });
+    if (!user) {
+      user = await strapi
+        .plugin("users-permissions")
+        .service("user")
+        .add({
+          username: member.username,
+          email: `${member.username}@demo.inkstone.local`,
+          password: DEMO_PASSWORD,
+          provider: "local",
+          confirmed: true,
+          blocked: false,
+          role: role?.id,
+        });
+      created++;
+    }
+    const profile = await strapi.db.query("api::profile.profile").findOne({ where: { user: { id: user.id } } });
+    if (profile && !profile.bio)
+      await strapi.db
+        .query("api::profile.profile")
+        .update({ where: { id: profile.id }, data: { displayName: member.displayName, bio: member.bio } });
+    if (profile) profiles.set(member.username, profile);
+    step(`member ${member.username}`);
+  }
+
+  const tags = new Map<string, string>();
+  for (const tag of TAGS) tags.set(tag.slug, await ensureByslug(strapi, "api::tag.tag", tag, () => created++));
+  for (const _ of TAGS) step("tags");
+  const categories = new Map<string, string>();
+  for (const category of CATEGORIES)
+    categories.set(category.slug, await ensureByslug(strapi, "api::category.category", category, () => created++));
+  for (const _ of CATEGORIES) step("categories");
+
+  const documents: { id: string; article: DemoArticle }[] = [];
+  for (const article of articles) {
+    const existing = await strapi.db.query(ARTICLE).findOne({ where: { slug: article.versions.en.slug } });
+    const id = existing?.documentId ?? (await createArticle(strapi, article, profiles, tags, categories));
+    if (!existing) created++;
+    documents.push({ id, article });
+    step(`article ${article.key}`);
+  }
+
+  await addInteractions(strapi, documents, [...profiles.values()]);
+  step("comments, likes, bookmarks and follows");
+  return { created };
+}
+
+async function ensureByslug(
+  strapi: Core.Strapi,
+  uid: "api::tag.tag" | "api::category.category",
+  data: { slug: string; name: string; description?: string },
+  onCreate: () => void,
+): Promise<string> {
+  const found = await strapi.db.query(uid).findOne({ where: { slug: data.slug } });
+  if (found) return found.documentId;
+  onCreate();
+  return (await strapi.documents(uid).create({ data } as never)).documentId;
+}
+
+async function createArticle(
+  strapi: Core.Strapi,
+  article: DemoArticle,
+  profiles: Map<string, { documentId: string }>,
+  tags: Map<string, string>,
+  categories: Map<string, string>,
+): Promise<string> {
+  const shared = {
+    tags: article.tags.map((slug) => tags.get(slug)).filter(Boolean),
+    category: categories.get(article.category),
+    author: profiles.get(article.author)?.documentId,
+    featured: article.featured,
+  };
+  const version = (locale: "en" | "zh-CN") => {
+    const v = article.versions[locale];
+    return { ...v, readingTime: readingMinutes(v.body) };
+  };
+  const documents = strapi.documents(ARTICLE);
+  const zh = await documents.create({ locale: "zh-CN", data: { ...shared, ...version("zh-CN") } } as never);
+  await documents.update({ documentId: zh.documentId, locale: "en", data: { ...shared, ...version("en") } } as never);
+  await documents.publish({ documentId: zh.documentId, locale: "*" } as never);
+  // Spread publication dates over the past weeks so "latest" has an order worth showing.
+  await strapi.db.connection.raw(
+    "UPDATE articles SET published_at = now() - make_interval(days => ?) WHERE document_id = ? AND published_at IS NOT NULL",
+    [article.daysAgo, zh.documentId],
+  );
+  return zh.documentId;
+}
+
+/** Deterministic comments, replies, likes, bookmarks and follows, then every article's counts. */
+async function addInteractions(
+  strapi: Core.Strapi,
+  documents: { id: string; article: DemoArticle }[],
+  members: { id: number; documentId: string }[],
+): Promise<void> {
+  const now = new Date();
+  for (const [n, { id }] of documents.entries()) {
+    for (const locale of ["zh-CN", "en"] as const) {
+      const threads = await strapi.db
+        .query("api::comment.comment")
+        .count({ where: { articleDocumentId: id, articleLocale: locale } });
+      if (threads > 0) continue;
+      const texts = COMMENTS[locale];
+      const first = members[n % members.length];
+      const second = members[(n + 3) % members.length];
+      if (!first || !second) continue;
+      const top = await strapi.db.query("api::comment.comment").create({
+        data: {
+          articleDocumentId: id,
+          articleLocale: locale,
+          author: first.id,
+          body: texts[n % texts.length],
+          status: "visible",
+          publishedAt: now,
+        },
+      });
+      await strapi.db.query("api::comment.comment").create({
+        data: {
+          articleDocumentId: id,
+          articleLocale: locale,
+          author: second.id,
+          parent: top.id,
+          body: texts[(n + 1) % texts.length],
+          status: "visible",
+          publishedAt: now,
+        },
+      });
+    }
+    for (const [i, member] of members.entries()) {
+      for (const kind of ["like", "bookmark"] as const) {
+        const wanted = kind === "like" ? (i + n) % 3 === 0 : (i * n) % 5 === 1;
+        const key = `${member.id}:${id}:${kind}`;
+        if (wanted && !(await strapi.db.query("api::reaction.reaction").findOne({ where: { key } })))
+          await strapi.db
+            .query("api::reaction.reaction")
+            .create({ data: { key, member: member.id, articleDocumentId: id, kind, publishedAt: now } });
+      }
+    }
+    await recount(strapi.db.connection, id);
+  }
+  const tags = await strapi.db.query("api::tag.tag").findMany({ limit: 100 });
+  for (const [i, member] of members.entries()) {
+    const authors = [members[(i + 1) % members.length], members[(i + 2) % members.length]];
+    const followTags = [tags[i % tags.length], tags[(i + 4) % tags.length]];
+    for (const author of authors) {
+      if (!author) continue;
+      const key = `${member.id}:author:${author.id}`;
+      if (!(await strapi.db.query("api::follow.follow").findOne({ where: { key } })))
+        await strapi.db
+          .query("api::follow.follow")
+          .create({ data: { key, follower: member.id, targetType: "author", author: author.id, publishedAt: now } });
+    }
+    for (const tag of followTags) {
+      if (!tag) continue;
+      const key = `${member.id}:tag:${tag.id}`;
+      if (!(await strapi.db.query("api::follow.follow").findOne({ where: { key } })))
+        await strapi.db
+          .query("api::follow.follow")
+          .create({ data: { key, follower: member.id, targetType: "tag", tag: tag.id, publishedAt: now } });
+    }
+  }
+}
