@@ -20,12 +20,12 @@ function recountOnCommentChanges(strapi: Core.Strapi): void {
     models: ["api::comment.comment"],
     async afterUpdate(event) {
       const comment = event.result as
-        | { articleDocumentId?: string; articleLocale?: string; status?: string }
+        | { articleDocumentId?: string; articleLocale?: string; visibility?: string }
         | undefined;
       if (!comment?.articleDocumentId) return;
       const articleId = comment.articleDocumentId;
       await strapi.db.transaction(({ trx }) => recount(trx, articleId));
-      if (comment.status === "hidden")
+      if (comment.visibility === "hidden")
         notifyCommunity(strapi, {
           model: "comment",
           event: "hide",

@@ -162,7 +162,7 @@ describe("members own their rows", () => {
     expect(own.body.data).toMatchObject({ body: "Edited", edited: true });
     expect((await api.call("DELETE", `/api/comments/${id}`, { token: alice.jwt })).status).toBe(200);
     const thread = await api.call("GET", `/api/comments?article=${documentId}&locale=en`);
-    expect(thread.body.data).toEqual([expect.objectContaining({ id, status: "deleted", body: "", author: null })]);
+    expect(thread.body.data).toEqual([expect.objectContaining({ id, visibility: "deleted", body: "", author: null })]);
   });
 
   it.each([
@@ -243,5 +243,64 @@ describe("demo content", () => {
       "SELECT count(*)::int AS n FROM articles WHERE likes_count > 0 AND published_at IS NOT NULL",
     );
     expect(liked).toBeGreaterThan(0);
+  });
+});
+
+describe("following and moderation", () => {
+  it("builds the following feed from followed authors and tags", async () => {
+    const { documentId, author } = await publishedArticle("run-feed");
+    const reader = await api.signUp("feed-reader");
+    const empty = await api.call("GET", "/api/feed/following?locale=en", { token: reader.jwt });
+    expect(empty.body.data).toEqual([]);
+    const follow = await api.call("PUT", "/api/follows", {
+      token: reader.jwt,
+      body: { data: { targetType: "author", target: author.user.username, active: true } },
+    });
+    expect(follow.status, JSON.stringify(follow.body)).toBe(200);
+    const feed = await api.call("GET", "/api/feed/following?locale=en", { token: reader.jwt });
+    expect(feed.body.data.map((a: { documentId: string }) => a.documentId)).toEqual([documentId]);
+    const mine = await api.call("GET", "/api/follows/mine", { token: reader.jwt });
+    expect(mine.body.data.authors).toEqual([{ handle: author.user.username, displayName: author.user.username }]);
+    const notes = await api.call("GET", "/api/notifications/mine", { token: author.jwt });
+    expect(notes.body.data.map((n: { kind: string }) => n.kind)).toContain("new_follower");
+    expect((await api.call("GET", "/api/feed/following?locale=en")).status).toBe(403);
+  });
+
+  it("lets an editor hide a comment (gone from the thread, not counted) and block a member", async () => {
+    const { documentId } = await publishedArticle("run-moderate");
+    const troll = await api.signUp("troll");
+    const posted = await api.call("POST", "/api/comments", {
+      token: troll.jwt,
+      body: { data: { article: documentId, locale: "en", body: "Rude words" } },
+    });
+    const count = async () =>
+      (await db.query("SELECT DISTINCT comments_count AS n FROM articles WHERE document_id = $1", [documentId])).rows;
+    expect(await count()).toEqual([{ n: 1 }]);
+
+    const hidden = await api.admin(
+      "PUT",
+      `/content-manager/collection-types/api::comment.comment/${posted.body.data.id}`,
+      {
+        visibility: "hidden",
+      },
+    );
+    expect(hidden.status, JSON.stringify(hidden.body)).toBe(200);
+    const thread = await api.call("GET", `/api/comments?article=${documentId}&locale=en`);
+    expect(thread.body.data).toEqual([]);
+    expect(await count()).toEqual([{ n: 0 }]);
+
+    const blocked = await api.admin(
+      "PUT",
+      `/content-manager/collection-types/plugin::users-permissions.user/${troll.user.documentId}`,
+      {
+        blocked: true,
+      },
+    );
+    expect(blocked.status, JSON.stringify(blocked.body)).toBe(200);
+    const again = await api.call("POST", "/api/comments", {
+      token: troll.jwt,
+      body: { data: { article: documentId, locale: "en", body: "Still here?" } },
+    });
+    expect([401, 403]).toContain(again.status);
   });
 });

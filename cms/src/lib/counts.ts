@@ -10,7 +10,7 @@ export async function recount(db: Knex | Knex.Transaction, articleDocumentId: st
     `UPDATE articles SET
        likes_count = (SELECT count(*) FROM reactions r WHERE r.article_document_id = :id AND r.kind = 'like'),
        bookmarks_count = (SELECT count(*) FROM reactions r WHERE r.article_document_id = :id AND r.kind = 'bookmark'),
-       comments_count = (SELECT count(*) FROM comments c WHERE c.article_document_id = :id AND c.status = 'visible')
+       comments_count = (SELECT count(*) FROM comments c WHERE c.article_document_id = :id AND c.visibility = 'visible')
      WHERE document_id = :id`,
     { id: articleDocumentId },
   );

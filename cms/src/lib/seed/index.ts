@@ -135,7 +135,7 @@ async function addInteractions(
           articleLocale: locale,
           author: first.id,
           body: texts[n % texts.length],
-          status: "visible",
+          visibility: "visible",
           publishedAt: now,
         },
       });
@@ -146,7 +146,7 @@ async function addInteractions(
           author: second.id,
           parent: top.id,
           body: texts[(n + 1) % texts.length],
-          status: "visible",
+          visibility: "visible",
           publishedAt: now,
         },
       });

@@ -37,12 +37,13 @@ type Ctx = {
 const shape = (c: Record<string, any>) => ({
   id: c.documentId,
   parent: c.parent?.documentId ?? null,
-  status: c.status,
-  body: c.status === "visible" ? c.body : "",
+  visibility: c.visibility,
+  body: c.visibility === "visible" ? c.body : "",
   edited: c.edited,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
-  author: c.status === "visible" && c.author ? { handle: c.author.handle, displayName: c.author.displayName } : null,
+  author:
+    c.visibility === "visible" && c.author ? { handle: c.author.handle, displayName: c.author.displayName } : null,
 });
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -60,9 +61,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const id = parse(documentId, ctx.params.id);
     const profile = await currentProfile(strapi, ctx);
     const comment = await strapi.db.query(COMMENT).findOne({ where: { documentId: id }, populate: { author: true } });
-    if (!comment || comment.status === "deleted") throw new errors.NotFoundError("No such comment.");
+    if (!comment || comment.visibility === "deleted") throw new errors.NotFoundError("No such comment.");
     if (comment.author?.id !== profile.id) throw new errors.ForbiddenError("You can only change your own comments.");
-    if (comment.status === "hidden")
+    if (comment.visibility === "hidden")
       throw new errors.ForbiddenError("An editor hid this comment; it cannot be changed.");
     return comment;
   };
@@ -72,7 +73,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async list(ctx: Ctx) {
       const { article, locale } = parse(listQuery, ctx.query);
       const rows = await strapi.db.query(COMMENT).findMany({
-        where: { articleDocumentId: article, articleLocale: locale, status: { $in: ["visible", "deleted"] } },
+        where: { articleDocumentId: article, articleLocale: locale, visibility: { $in: ["visible", "deleted"] } },
         populate: { author: true, parent: true },
         orderBy: { createdAt: "asc" },
         limit: 1000,
@@ -88,7 +89,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const parent = input.parent
         ? await strapi.db.query(COMMENT).findOne({ where: { documentId: input.parent }, populate: { author: true } })
         : null;
-      if (input.parent && (!parent || parent.articleDocumentId !== input.article || parent.status !== "visible"))
+      if (input.parent && (!parent || parent.articleDocumentId !== input.article || parent.visibility !== "visible"))
         throw new errors.ValidationError("parent: that comment is not on this article, or is gone", {
           errors: [
             { path: ["parent"], message: "that comment is not on this article, or is gone", name: "ValidationError" },
@@ -103,7 +104,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             author: profile.id,
             parent: parent?.id ?? null,
             body: input.body,
-            status: "visible",
+            visibility: "visible",
             edited: false,
             publishedAt: new Date(),
           },
@@ -165,7 +166,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const comment = await ownComment(ctx);
       await strapi.db.transaction(async ({ trx }) => {
         await lockArticle(trx, comment.articleDocumentId);
-        await strapi.db.query(COMMENT).update({ where: { id: comment.id }, data: { status: "deleted", body: "" } });
+        await strapi.db.query(COMMENT).update({ where: { id: comment.id }, data: { visibility: "deleted", body: "" } });
         await recount(trx, comment.articleDocumentId);
       });
       notifyCommunity(strapi, {
@@ -174,7 +175,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         articleDocumentId: comment.articleDocumentId,
         locale: comment.articleLocale,
       });
-      ctx.body = { data: { id: comment.documentId, status: "deleted" } };
+      ctx.body = { data: { id: comment.documentId, visibility: "deleted" } };
     },
 
     /** POST /comments/:id/report — any member flags a comment for editors (sorted by reports in the admin). */
@@ -182,7 +183,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const id = parse(documentId, ctx.params.id);
       await currentProfile(strapi, ctx);
       const comment = await strapi.db.query(COMMENT).findOne({ where: { documentId: id } });
-      if (comment?.status !== "visible") throw new errors.NotFoundError("No such comment.");
+      if (comment?.visibility !== "visible") throw new errors.NotFoundError("No such comment.");
       await strapi.db.connection.raw("UPDATE comments SET reports_count = reports_count + 1 WHERE id = ?", [
         comment.id,
       ]);
