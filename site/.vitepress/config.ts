@@ -4,9 +4,12 @@ import { DEFAULT_LOCALE, siteEnv } from "@inkstone/config";
 import { defineConfig } from "vitepress";
 import { en } from "../en/config.ts";
 import { zh, zhSearch } from "../zh/config.ts";
-import { resolveCommunityLinks } from "./community-links.ts";
+import { communityLinks, resolveCommunityLinks } from "./community-links.ts";
+import { configReferenceBlocks, inkstoneConfig } from "./config-reference.ts";
+import { generatedBlocks } from "./generated-blocks.ts";
 import { tokenize } from "./search.ts";
-import { alternatesOf, localeOf, pathOf, seoHead } from "./seo.ts";
+import { alternatesOf, localeOf, pathOf, seoHead, withDefaultAlternate } from "./seo.ts";
+import { structuredDataHead } from "./structured-data.ts";
 
 const { SITE_URL, COMMUNITY_URL } = siteEnv(process.env);
 
@@ -17,11 +20,22 @@ export default defineConfig({
   cleanUrls: true,
   // Page dates would come from git history; builds must not depend on a checkout.
   lastUpdated: false,
-  sitemap: { hostname: SITE_URL },
+  sitemap: {
+    hostname: SITE_URL,
+    // VitePress lists each page's translations; search engines also want the one to send other languages to.
+    transformItems: (items) => items.map((item) => withDefaultAlternate(item, DEFAULT_LOCALE)),
+  },
   head: [["meta", { name: "theme-color", content: "#8a2d1c" }]],
   locales: {
     root: { label: "简体中文", lang: DEFAULT_LOCALE, ...zh(COMMUNITY_URL) },
     en: { label: "English", lang: "en", link: "/en/", ...en(COMMUNITY_URL) },
+  },
+  markdown: {
+    config(md) {
+      // The configuration reference is generated from @inkstone/config's schema at build time, so it cannot drift.
+      md.use(generatedBlocks, configReferenceBlocks(inkstoneConfig()));
+      md.use(communityLinks, COMMUNITY_URL);
+    },
   },
   themeConfig: {
     search: {
@@ -34,17 +48,30 @@ export default defineConfig({
   },
   transformPageData(pageData, { siteConfig }) {
     const site = siteConfig.site;
-    const locale = site.locales[localeOf(pageData.relativePath, site.locales)];
-    const head = seoHead({
+    const localeKey = localeOf(pageData.relativePath, site.locales);
+    const locale = site.locales[localeKey];
+    const page = {
       siteUrl: SITE_URL,
       siteName: locale?.title ?? site.title,
       path: pathOf(pageData.relativePath),
       lang: locale?.lang ?? site.lang,
       title: pageData.title,
       description: pageData.description || locale?.description || site.description,
-      alternates: alternatesOf(pageData.relativePath, siteConfig),
-      defaultLang: DEFAULT_LOCALE,
-    });
+    };
+    const home = pageData.frontmatter.layout === "home";
+    const head = [
+      ...seoHead({
+        ...page,
+        alternates: alternatesOf(pageData.relativePath, siteConfig),
+        defaultLang: DEFAULT_LOCALE,
+        type: home ? "website" : "article",
+      }),
+      structuredDataHead({
+        ...page,
+        homePath: localeKey === "root" ? "/" : `/${localeKey}/`,
+        kind: home ? "home" : "doc",
+      }),
+    ];
     pageData.frontmatter.head = [...(pageData.frontmatter.head ?? []), ...head];
     resolveCommunityLinks(pageData.frontmatter, COMMUNITY_URL);
   },

@@ -42,6 +42,8 @@ export type PageMeta = {
   alternates: Alternate[];
   /** The language search engines are sent to when none of the alternates matches the reader's. */
   defaultLang: string;
+  /** Open Graph type: `website` for home pages, `article` for the docs. */
+  type: "website" | "article";
 };
 
 /** Canonical URL, hreflang alternates, Open Graph and Twitter tags for one page. */
@@ -57,7 +59,7 @@ export function seoHead(page: PageMeta): HeadConfig[] {
     ...(fallback
       ? [["link", { rel: "alternate", hreflang: "x-default", href: url(fallback.path) }] as HeadConfig]
       : []),
-    ["meta", { property: "og:type", content: "website" }],
+    ["meta", { property: "og:type", content: page.type }],
     ["meta", { property: "og:site_name", content: page.siteName }],
     ["meta", { property: "og:locale", content: ogLocale(page.lang) }],
     ...page.alternates
@@ -70,4 +72,13 @@ export function seoHead(page: PageMeta): HeadConfig[] {
     ["meta", { name: "twitter:title", content: page.title }],
     ["meta", { name: "twitter:description", content: page.description }],
   ];
+}
+
+type SitemapItem = { url: string; links?: { lang: string; url: string }[] };
+
+/** A sitemap entry whose translations also name the default locale's page as `x-default`, as the head does. */
+export function withDefaultAlternate<T extends SitemapItem>(item: T, defaultLang: string): T {
+  const fallback = item.links?.find((link) => link.lang === defaultLang);
+  if (!item.links || !fallback) return item;
+  return { ...item, links: [...item.links, { lang: "x-default", url: fallback.url }] };
 }

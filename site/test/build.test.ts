@@ -1,63 +1,56 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { SERVICE_VARIABLES, type VariableName, variableDefaults, variables } from "@inkstone/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isSecret } from "../.vitepress/config-reference.ts";
+import { en } from "../en/config.ts";
+import { zh } from "../zh/config.ts";
+import {
+  alternates,
+  builtPages,
+  canonicals,
+  decodeEntities,
+  hrefsOf,
+  htmlFile,
+  jsonLd,
+  metaContent,
+  nodesOf,
+  scriptTags,
+  sitemapEntries,
+  titleOf,
+} from "./html.ts";
+import { brokenLink } from "./links.ts";
+import { searchIndex, sectionsWith, shippedTokenizer } from "./search-index.ts";
 
 const site = join(import.meta.dirname, "..");
 // Public URLs as a deployment would set them, so every absolute link in the output is checked against them.
 const SITE_URL = "https://docs.inkstone.test";
 const COMMUNITY_URL = "https://community.inkstone.test";
 
-const PAGES = ["/", "/guide/getting-started", "/en/", "/en/guide/getting-started"];
-
-const htmlFile = (outDir: string, page: string) =>
-  join(outDir, page.endsWith("/") ? `${page}index.html` : `${page}.html`);
-
-/** Every page VitePress rendered, as its clean URL path (`/en/guide/getting-started`), 404 aside. */
-function builtPages(outDir: string): string[] {
-  return readdirSync(outDir, { recursive: true, encoding: "utf8" })
-    .filter((file) => file.endsWith(".html") && file !== "404.html" && !file.startsWith("assets"))
-    .map((file) => `/${file.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, "")}`)
-    .sort();
-}
-
-const headOf = (html: string) => html.slice(0, html.indexOf("</head>"));
-
-/** An attribute value as a browser reads it (VitePress escapes `&` in some tags and not in others). */
-const decodeEntities = (value: string) =>
-  value.replace(
-    /&(amp|lt|gt|quot|#39);/g,
-    (_, name: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"' })[name] ?? "'",
-  );
-
-/** The `content` of the `<meta>` in the head whose `name` or `property` is `key`. */
-const meta = (html: string, key: string) => {
-  const content = headOf(html).match(new RegExp(`<meta (?:name|property)="${key}" content="([^"]*)">`))?.[1];
-  return content === undefined ? undefined : decodeEntities(content);
-};
-
-/** The `href` of every `<link rel="canonical">` in the head. */
-const canonicals = (html: string) =>
-  [...headOf(html).matchAll(/<link rel="canonical" href="([^"]*)">/g)].map((match) => match[1]);
-
-/** The head's hreflang alternates, as `{ hreflang: href }`. */
-const alternates = (html: string) =>
-  Object.fromEntries(
-    [...headOf(html).matchAll(/<link rel="alternate" hreflang="([^"]*)" href="([^"]*)">/g)].map((m) => [m[1], m[2]]),
-  );
-
-/** The local search index of one locale, as VitePress emits it for the browser (a MiniSearch JSON dump). */
-async function searchTerms(outDir: string, locale: "root" | "en"): Promise<string[]> {
-  const chunks = join(outDir, "assets", "chunks");
-  const file = readdirSync(chunks).find((name) => name.startsWith(`@localSearchIndex${locale}.`));
-  if (!file) throw new Error(`no search index for locale ${locale} in ${chunks}`);
-  const module = (await import(pathToFileURL(join(chunks, file)).href)) as { default: string };
-  const index = JSON.parse(module.default) as { index: [string, unknown][] };
-  return index.index.map(([term]) => term);
-}
+// Every page of the default locale; each has an English counterpart under /en/.
+const ZH_PAGES = [
+  "/",
+  "/guide/getting-started",
+  "/guide/architecture",
+  "/guide/creators",
+  "/guide/editors",
+  "/guide/members",
+  "/guide/deployment",
+  "/reference/configuration",
+  "/reference/community-api",
+  "/faq",
+];
+const english = (page: string) => (page === "/" ? "/en/" : `/en${page}`);
+const PAGES = [...ZH_PAGES, ...ZH_PAGES.map(english)];
+const HOMES = ["/", "/en/"];
+const LOCALES = [
+  { lang: "zh-CN", prefix: "/", description: zh(COMMUNITY_URL).description },
+  { lang: "en", prefix: "/en/", description: en(COMMUNITY_URL).description },
+] as const;
+const localeOf = (page: string) => (page.startsWith("/en/") ? LOCALES[1] : LOCALES[0]);
 
 /** A fresh folder inside `parent`, created with its parents. */
 const freshDir = (parent: string, prefix: string) => {
@@ -68,12 +61,16 @@ const freshDir = (parent: string, prefix: string) => {
 // The real production build, into folders of its own, so neither the source tree's dist nor a concurrent
 // `vitepress dev` or `npm run build` (which share `.vitepress/.temp` and `.vitepress/cache`) is touched.
 describe("docs site build", () => {
-  const outDir = freshDir(tmpdir(), "inkstone-site-");
-  // The server bundle imports vue and vitepress by name, so it must sit where Node resolves the workspace's packages.
-  const work = freshDir(join(site, "node_modules", ".cache"), "site-build-test-");
+  // Made in beforeAll, so a run that filters every test out leaves no folder behind.
+  let outDir = "";
+  let work = "";
   const html = new Map<string, string>();
+  const get = (page: string) => html.get(page) ?? "";
 
   beforeAll(async () => {
+    outDir = freshDir(tmpdir(), "inkstone-site-");
+    // The server bundle imports vue and vitepress by name, so it must sit where Node resolves the workspace's packages.
+    work = freshDir(join(site, "node_modules", ".cache"), "site-build-test-");
     await promisify(execFile)(process.execPath, [join(site, "test", "build-site.ts"), outDir, work], {
       cwd: site,
       env: { ...process.env, SITE_URL, COMMUNITY_URL },
@@ -82,67 +79,255 @@ describe("docs site build", () => {
   }, 180_000);
 
   afterAll(() => {
-    rmSync(outDir, { recursive: true, force: true });
-    rmSync(work, { recursive: true, force: true });
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("renders the home and getting-started pages of both locales, and nothing else", () => {
+  it("renders every page of both locales, and nothing else", () => {
     expect([...html.keys()]).toEqual([...PAGES].sort());
   });
 
-  describe.each(PAGES)("%s", (page) => {
-    const lang = page.startsWith("/en/") ? "en" : "zh-CN";
-    const get = () => html.get(page) ?? "";
+  it("has an English page for every Chinese page, and a Chinese page for every English one", () => {
+    const pages = [...html.keys()];
+    const zhPages = pages.filter((page) => !page.startsWith("/en/"));
+    const enPages = pages.filter((page) => page.startsWith("/en/"));
+    expect(zhPages.map(english).sort()).toEqual(enPages.sort());
+  });
 
-    it("has a title, a description, a canonical URL and Open Graph and Twitter tags", () => {
-      expect(get()).toMatch(/<title>[^<]{3,}<\/title>/);
-      expect(meta(get(), "description")?.length).toBeGreaterThan(20);
-      expect(canonicals(get())).toEqual([`${SITE_URL}${page}`]);
-      expect(meta(get(), "og:title")).toBeTruthy();
-      expect(meta(get(), "og:description")).toBe(meta(get(), "description"));
-      expect(meta(get(), "og:url")).toBe(`${SITE_URL}${page}`);
-      expect(meta(get(), "og:locale")).toBe(lang.replace("-", "_"));
-      expect(meta(get(), "twitter:card")).toBe("summary");
-      expect(meta(get(), "twitter:title")).toBe(meta(get(), "og:title"));
+  it.each(ZH_PAGES)("gives %s and its English page the same sections", (page) => {
+    const outline = (text: string) => [...text.matchAll(/<h([1-4]) id=/g)].map((match) => match[1]).join("");
+    expect(outline(get(english(page)))).toBe(outline(get(page)));
+  });
+
+  describe.each(PAGES)("%s", (page) => {
+    const { lang, description } = localeOf(page);
+    const url = `${SITE_URL}${page}`;
+
+    it("has its own title and description, a canonical URL, and Open Graph and Twitter tags", () => {
+      expect(titleOf(get(page)).length).toBeGreaterThan(2);
+      expect(metaContent(get(page), "description")?.length).toBeGreaterThan(20);
+      // Written for this page in its frontmatter, not the locale's fallback.
+      expect(metaContent(get(page), "description")).not.toBe(description);
+      expect(canonicals(get(page))).toEqual([url]);
+      expect(metaContent(get(page), "og:title")).toBeTruthy();
+      expect(metaContent(get(page), "og:description")).toBe(metaContent(get(page), "description"));
+      expect(metaContent(get(page), "og:url")).toBe(url);
+      expect(metaContent(get(page), "og:type")).toBe(HOMES.includes(page) ? "website" : "article");
+      expect(metaContent(get(page), "og:locale")).toBe(lang.replace("-", "_"));
+      expect(metaContent(get(page), "twitter:card")).toBe("summary");
+      expect(metaContent(get(page), "twitter:title")).toBe(metaContent(get(page), "og:title"));
+      expect(metaContent(get(page), "twitter:description")).toBe(metaContent(get(page), "description"));
     });
 
     it("is marked with its language and links its translation with hreflang", () => {
-      expect(get()).toContain(`<html lang="${lang}"`);
+      expect(get(page)).toContain(`<html lang="${lang}"`);
       const zhPage = page.replace(/^\/en\//, "/");
-      expect(alternates(get())).toEqual({
+      expect(alternates(get(page))).toEqual({
         "zh-CN": `${SITE_URL}${zhPage}`,
-        en: `${SITE_URL}${zhPage === "/" ? "/en/" : `/en${zhPage}`}`,
+        en: `${SITE_URL}${english(zhPage)}`,
         "x-default": `${SITE_URL}${zhPage}`,
       });
     });
+
+    it("describes itself in JSON-LD: Organization and WebSite at home, TechArticle in the docs", () => {
+      const blocks = jsonLd(get(page));
+      expect(blocks).toHaveLength(1);
+      const nodes = nodesOf(blocks[0] ?? {});
+      expect(blocks[0]?.["@context"]).toBe("https://schema.org");
+      if (HOMES.includes(page)) {
+        expect(nodes.map((node) => node["@type"])).toEqual(["Organization", "WebSite"]);
+        expect(nodes[1]).toMatchObject({ url, inLanguage: lang, description: metaContent(get(page), "description") });
+      } else {
+        expect(nodes).toHaveLength(1);
+        expect(nodes[0]).toMatchObject({
+          "@type": "TechArticle",
+          headline: metaContent(get(page), "og:title"),
+          description: metaContent(get(page), "description"),
+          url,
+          inLanguage: lang,
+          publisher: { "@type": "Organization" },
+        });
+      }
+    });
+
+    it("runs no JavaScript but VitePress's own", () => {
+      const ours = scriptTags(get(page)).filter(
+        (tag) =>
+          !/^<script type="module" src="\/assets\/app\.[\w-]+\.js">$/.test(tag) &&
+          !/^<script id="check-(dark-mode|mac-os)">$/.test(tag) &&
+          tag !== '<script type="application/ld+json">' &&
+          tag !== "<script>",
+      );
+      expect(ours).toEqual([]);
+      // The one bare <script> is VitePress's route table and site data.
+      const inline = [...get(page).matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? "");
+      expect(inline.every((code) => code.startsWith("window.__VP_HASH_MAP__="))).toBe(true);
+    });
   });
 
-  it("links both home pages into the community at COMMUNITY_URL, from the hero and the nav", () => {
-    for (const page of ["/", "/en/"]) {
-      const hrefs = [...(html.get(page) ?? "").matchAll(/<a [^>]*href="([^"]*)"/g)].map((match) => match[1]);
-      expect(hrefs, page).toContain(`${COMMUNITY_URL}/`);
-      expect(hrefs, page).toContain(COMMUNITY_URL);
-      expect(
-        hrefs.filter((href) => href?.startsWith("community:")),
-        page,
-      ).toEqual([]);
+  it.each(LOCALES)("gives every $lang page a title and description of its own", ({ prefix }) => {
+    const pages = [...html.keys()].filter((page) => localeOf(page).prefix === prefix);
+    for (const read of [titleOf, (page: string) => metaContent(page, "description")]) {
+      const values = pages.map((page) => read(get(page)));
+      expect(new Set(values).size, values.join("\n")).toBe(pages.length);
     }
   });
 
-  it("lists every page in the sitemap at the public hostname, and robots.txt points at it", () => {
-    const sitemap = readFileSync(join(outDir, "sitemap.xml"), "utf8");
-    const locs = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1]).sort();
-    expect(locs).toEqual(PAGES.map((page) => `${SITE_URL}${page}`).sort());
-    expect(readFileSync(join(outDir, "robots.txt"), "utf8")).toContain(`Sitemap: ${SITE_URL}/sitemap.xml`);
+  it("ships no theme of its own: the default theme, unchanged", () => {
+    expect(existsSync(join(site, ".vitepress", "theme"))).toBe(false);
   });
 
-  it("builds a search index per locale, with Chinese split into words", async () => {
-    const zh = await searchTerms(outDir, "root");
-    const en = await searchTerms(outDir, "en");
-    // Whole words, not clauses: a reader typing 运行 or 测试 finds the page that says 运行全部测试.
-    expect(zh).toEqual(expect.arrayContaining(["运行", "测试", "启动"]));
-    expect(zh.filter((term) => term.length > 8 && /\p{Script=Han}/u.test(term))).toEqual([]);
-    expect(en).toEqual(expect.arrayContaining(["install", "test", "temporal"]));
-    expect(en.filter((term) => /\p{Script=Han}/u.test(term))).toEqual([]);
+  it("has no broken internal links: every href resolves to a built page, an id on it, or a file", () => {
+    const pages = new Map([...html, ["/404", readFileSync(join(outDir, "404.html"), "utf8")]]);
+    const broken = [...pages].flatMap(([page, text]) =>
+      hrefsOf(text).flatMap((href) => {
+        const reason = brokenLink({ outDir, siteUrl: SITE_URL, pages: html }, page, href);
+        return reason ? [`${page}: ${href} (${reason})`] : [];
+      }),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it("points community: links, in the hero, the nav and the text, at COMMUNITY_URL in the same tab", () => {
+    for (const page of HOMES) {
+      expect(hrefsOf(get(page)), page).toContain(`${COMMUNITY_URL}/`);
+      expect(hrefsOf(get(page)), page).toContain(COMMUNITY_URL);
+    }
+    for (const page of ["/guide/creators", "/en/guide/creators"]) {
+      expect(get(page)).toContain(`<a href="${COMMUNITY_URL}/write" target="_self">`);
+    }
+    const leftovers = [...html].flatMap(([page, text]) =>
+      hrefsOf(text)
+        .filter((href) => href.startsWith("community:"))
+        .map((href) => `${page}: ${href}`),
+    );
+    expect(leftovers).toEqual([]);
+  });
+
+  it("lists every page in the sitemap with its translations as hreflang alternates", () => {
+    const entries = sitemapEntries(readFileSync(join(outDir, "sitemap.xml"), "utf8"));
+    expect(entries.map((entry) => entry.loc).sort()).toEqual(PAGES.map((page) => `${SITE_URL}${page}`).sort());
+    for (const { loc, links } of entries) {
+      const zhPage = loc.slice(SITE_URL.length).replace(/^\/en\//, "/");
+      expect(links, loc).toEqual({
+        "zh-CN": `${SITE_URL}${zhPage}`,
+        en: `${SITE_URL}${english(zhPage)}`,
+        "x-default": `${SITE_URL}${zhPage}`,
+      });
+    }
+  });
+
+  it("has a robots.txt that allows crawling and names the sitemap", () => {
+    const robots = readFileSync(join(outDir, "robots.txt"), "utf8");
+    expect(robots).toMatch(/^User-agent: \*\nAllow: \/\n/);
+    expect(robots).toContain(`Sitemap: ${SITE_URL}/sitemap.xml`);
+  });
+
+  describe.each([
+    {
+      page: "/reference/configuration",
+      heading: "变量一览",
+      words: { fallback: "默认值：", noFallback: "无默认值", empty: "空字符串", required: "必填", secret: "密钥" },
+      notRead: "不传给任何服务",
+    },
+    {
+      page: "/en/reference/configuration",
+      heading: "Variables",
+      words: {
+        fallback: "Default: ",
+        noFallback: "No default",
+        empty: "empty string",
+        required: "required",
+        secret: "secret",
+      },
+      notRead: "Not passed to any service",
+    },
+  ])("the configuration reference at $page", ({ page, heading, words, notRead }) => {
+    const names = Object.keys(variables) as VariableName[];
+    const defaults = variableDefaults();
+    const text = (html: string) => decodeEntities(html.replace(/<[^>]+>/g, ""));
+    /** Each variable's section: its heading's id, then its default, readers and description as HTML. */
+    const sections = () =>
+      [
+        ...get(page).matchAll(
+          /<h3 id="([^"]+)"[^>]*>.*?<\/h3>\s*<p class="config-variable"><span class="config-default">(.*?)<\/span> · <span class="config-readers">(.*?)<\/span><\/p>\s*<p class="config-description">(.*?)<\/p>/g,
+        ),
+      ].map(([, name = "", fallback = "", readers = "", description = ""]) => ({
+        name,
+        fallback,
+        readers,
+        description,
+      }));
+
+    it("has a section for exactly the variables of @inkstone/config's schema, in its order, under a translated heading", () => {
+      expect(get(page)).toContain(`${heading} <a class="header-anchor"`);
+      expect(sections().map((section) => section.name)).toEqual(names);
+    });
+
+    it.each(names)("shows %s's default, or marks it required, and never a secret's value", (name) => {
+      const section = sections().find((candidate) => candidate.name === name);
+      const fallback = defaults[name];
+      const isRequired = !variables[name].safeParse(undefined).success;
+      if (isSecret(name)) {
+        expect(section?.fallback).not.toContain("<code>");
+        expect(text(section?.fallback ?? "")).toBe(isRequired ? `${words.required}${words.secret}` : words.secret);
+      } else if (fallback === "") {
+        expect(text(section?.fallback ?? "")).toBe(`${words.fallback}${words.empty}`);
+      } else if (fallback !== undefined) {
+        expect(section?.fallback).toMatch(/<code>[^<]*<\/code>$/);
+        expect(text(section?.fallback ?? "")).toBe(`${words.fallback}${fallback}`);
+      } else {
+        expect(text(section?.fallback ?? "")).toBe(isRequired ? words.required : words.noFallback);
+      }
+      const readers = Object.entries(SERVICE_VARIABLES)
+        .filter(([, read]) => (read as readonly string[]).includes(name))
+        .map(([service]) => service);
+      const linked = [...(section?.readers ?? "").matchAll(/<a href="#service-([\w-]+)">\1<\/a>/g)].map((m) => m[1]);
+      expect(linked).toEqual(readers);
+      if (readers.length === 0) expect(text(section?.readers ?? "")).toBe(notRead);
+      expect(text(section?.description ?? "")).toBe(variables[name].description?.replaceAll("`", ""));
+    });
+
+    it.each(Object.keys(SERVICE_VARIABLES))("lists what %s reads, linked to each variable", (service) => {
+      const section = get(page).match(new RegExp(`<h3 id="service-${service}"[\\s\\S]*?</h3><p>(.*?)</p>`))?.[1];
+      const linked = [...(section ?? "").matchAll(/<a href="#(\w+)">/g)].map((match) => match[1]);
+      expect(linked).toEqual([...SERVICE_VARIABLES[service as keyof typeof SERVICE_VARIABLES]]);
+    });
+  });
+
+  describe("local search", () => {
+    it("indexes Chinese pages by their words, two-character words included", async () => {
+      const zh = await searchIndex(outDir, "root");
+      const terms = zh.index.map(([term]) => term);
+      // ICU alone splits 槽位 and 离线 into single characters; the pairs make them findable as words.
+      expect(sectionsWith(zh, "槽位")).toContain("/guide/creators#槽位");
+      expect(sectionsWith(zh, "离线")).toContain("/guide/creators#the-offline-writer");
+      expect(sectionsWith(zh, "队列").some((id) => id.startsWith("/guide/creators#"))).toBe(true);
+      expect(sectionsWith(zh, "封禁")).toEqual(["/guide/editors#封禁成员"]);
+      // Words, not clauses.
+      expect(terms.filter((term) => term.length > 8 && /\p{Script=Han}/u.test(term))).toEqual([]);
+    });
+
+    it("finds a Chinese page from a query segmented by the tokenizer the browser runs", async () => {
+      const zh = await searchIndex(outDir, "root");
+      const tokenize = shippedTokenizer(get("/"));
+      const query = tokenize("离线写作器").map((term) => term.toLowerCase());
+      expect(query).toEqual(expect.arrayContaining(["离线", "写作"]));
+      // MiniSearch scores a section by the query terms it holds; the offline writer's section holds all of them.
+      const holdingAll = sectionsWith(zh, query[0] ?? "").filter((id) =>
+        query.every((term) => sectionsWith(zh, term).includes(id)),
+      );
+      expect(holdingAll).toContain("/guide/creators#the-offline-writer");
+    });
+
+    it("keeps each locale in its own index", async () => {
+      const zhIds = Object.values((await searchIndex(outDir, "root")).documentIds);
+      const enIndex = await searchIndex(outDir, "en");
+      expect(zhIds.filter((id) => id.startsWith("/en/"))).toEqual([]);
+      expect(Object.values(enIndex.documentIds).filter((id) => !id.startsWith("/en/"))).toEqual([]);
+      const enTerms = enIndex.index.map(([term]) => term);
+      expect(enTerms).toEqual(expect.arrayContaining(["install", "queue", "temporal", "database_url"]));
+      expect(enTerms).not.toContain("槽位");
+    });
   });
 });

@@ -7,10 +7,49 @@ export function zh(communityUrl: string): LocaleSpecificConfig<DefaultTheme.Conf
     description: "墨石：开放的 AI 辅助写作平台与社区。",
     themeConfig: {
       nav: [
-        { text: "快速开始", link: "/guide/getting-started", activeMatch: "^/guide/" },
+        { text: "指南", link: "/guide/getting-started", activeMatch: "^/guide/" },
+        {
+          text: "参考",
+          activeMatch: "^/reference/",
+          items: [
+            { text: "配置参考", link: "/reference/configuration" },
+            { text: "社区 API", link: "/reference/community-api" },
+          ],
+        },
+        { text: "常见问题", link: "/faq" },
         { text: "社区", link: communityUrl, target: "_self" },
       ],
-      sidebar: [{ text: "指南", items: [{ text: "快速开始", link: "/guide/getting-started" }] }],
+      sidebar: [
+        {
+          text: "入门",
+          items: [
+            { text: "快速开始", link: "/guide/getting-started" },
+            { text: "架构", link: "/guide/architecture" },
+          ],
+        },
+        {
+          text: "使用指南",
+          items: [
+            { text: "创作者指南", link: "/guide/creators" },
+            { text: "编辑指南", link: "/guide/editors" },
+            { text: "社区成员指南", link: "/guide/members" },
+          ],
+        },
+        {
+          text: "运维",
+          items: [
+            { text: "部署", link: "/guide/deployment" },
+            { text: "配置参考", link: "/reference/configuration" },
+          ],
+        },
+        {
+          text: "参考",
+          items: [
+            { text: "社区 API", link: "/reference/community-api" },
+            { text: "常见问题", link: "/faq" },
+          ],
+        },
+      ],
       outline: { label: "本页目录" },
       docFooter: { prev: "上一页", next: "下一页" },
       notFound: { title: "页面未找到", quote: "这一页不存在，或已经移走。", linkText: "回到首页" },
