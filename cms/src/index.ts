@@ -3,6 +3,7 @@ import { env } from "./env.ts";
 import { registerArticleEvents } from "./lib/article-events.ts";
 import { recount } from "./lib/counts.ts";
 import { createProfilesForNewMembers } from "./lib/members.ts";
+import { startSearchSync, stopSearchSync } from "./lib/search-sync.ts";
 import { seed } from "./lib/seed/index.ts";
 import {
   ensureAdmin,
@@ -37,6 +38,11 @@ function recountOnCommentChanges(strapi: Core.Strapi): void {
 }
 
 export default {
+  /** Stops the search sync after its drain in progress, so no lease is left hanging on shutdown. */
+  async destroy() {
+    await stopSearchSync();
+  },
+
   /** Before the app initialises: hooks that must see every change from the first request on. */
   register({ strapi }: { strapi: Core.Strapi }) {
     registerArticleEvents(strapi);
@@ -50,6 +56,7 @@ export default {
     await ensureEditorRole(strapi);
     await ensureMemberPermissions(strapi);
     await ensureApiTokens(strapi);
+    startSearchSync(strapi);
     createProfilesForNewMembers(strapi);
     recountOnCommentChanges(strapi);
     if (env().SEED_DEMO_CONTENT && (await strapi.db.query("api::article.article").count()) === 0) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { type CmsApi, cmsApi, draft } from "./cms-api.ts";
-import { runSeed } from "./run-seed.ts";
+import { runSeed } from "./run-cms-script.ts";
 
 let api: CmsApi;
 let db: pg.Client;
@@ -225,7 +225,7 @@ describe("reactions", () => {
 
 describe("demo content", () => {
   it("loads about 60 articles in both languages with members, comments, likes and follows, idempotently", async () => {
-    const first = runSeed(stackEnv);
+    const first = await runSeed(stackEnv);
     expect(first.output).toMatch(/Seeding: \d+\/\d+/);
     expect(first.created).toBe(53); // 8 members, 10 tags, 5 categories, 30 articles in two languages each
     const count = async (sql: string) => (await db.query(sql)).rows[0].n as number;
@@ -234,7 +234,7 @@ describe("demo content", () => {
     expect(await count(`${published} AND locale = 'en'`)).toBeGreaterThanOrEqual(30);
     expect(await count(`${published} AND locale = 'zh-CN'`)).toBeGreaterThanOrEqual(30);
     expect(await count("SELECT count(*)::int AS n FROM comments")).toBeGreaterThan(0);
-    const second = runSeed(stackEnv);
+    const second = await runSeed(stackEnv);
     expect(second.created).toBe(0);
     const listed = await api.call("GET", "/api/articles?locale=zh-CN&pagination[pageSize]=5&sort=publishedAt:desc");
     expect(listed.body.meta.pagination.total).toBeGreaterThanOrEqual(30);

@@ -3,6 +3,7 @@ import type { Core } from "@strapi/strapi";
 import { recount } from "./counts.ts";
 import { notify } from "./notify.ts";
 import { enqueue, type OutboxAction } from "./outbox.ts";
+import { wakeSearchSync } from "./search-sync.ts";
 import { notifyCommunity } from "./webhook.ts";
 
 const ARTICLE = "api::article.article";
@@ -47,14 +48,15 @@ export function registerArticleEvents(strapi: Core.Strapi): void {
       for (const locale of locales) await enqueue(trx, action, documentId, locale);
       if (context.action !== "delete") await recount(trx, documentId);
       if (context.action === "publish" && !wasPublished) await notifyAuthor(strapi, documentId, locales);
-      onCommit(() =>
+      onCommit(() => {
+        wakeSearchSync();
         notifyCommunity(strapi, {
           model: "article",
           event: context.action as "publish" | "unpublish" | "update" | "delete",
           documentId,
           locale: locales.length === 1 ? (locales[0] ?? null) : null,
-        }),
-      );
+        });
+      });
       return result;
     });
   });

@@ -9,7 +9,13 @@ export type OutboxAction = "upsert" | "remove";
 /** Creates the outbox table once. Strapi leaves tables it does not own alone. */
 export async function ensureOutboxTable(strapi: Core.Strapi): Promise<void> {
   const knex = strapi.db.connection;
-  if (await knex.schema.hasTable(OUTBOX_TABLE)) return;
+  if (await knex.schema.hasTable(OUTBOX_TABLE)) {
+    if (!(await knex.schema.hasColumn(OUTBOX_TABLE, "leased_until")))
+      await knex.schema.alterTable(OUTBOX_TABLE, (table) =>
+        table.timestamp("leased_until", { useTz: true }).nullable(),
+      );
+    return;
+  }
   await knex.schema.createTable(OUTBOX_TABLE, (table) => {
     table.bigIncrements("id").primary();
     table.string("action", 16).notNullable();
@@ -20,6 +26,8 @@ export async function ensureOutboxTable(strapi: Core.Strapi): Promise<void> {
     table.integer("attempts").notNullable().defaultTo(0);
     table.text("last_error").nullable();
     table.timestamp("done_at", { useTz: true }).nullable();
+    // A drainer leases the rows it works on; a crashed drainer's rows come back when the lease runs out.
+    table.timestamp("leased_until", { useTz: true }).nullable();
     table.index(["done_at", "id"], "inkstone_outbox_pending");
   });
 }

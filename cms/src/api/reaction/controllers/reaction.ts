@@ -3,6 +3,8 @@ import { errors } from "@strapi/utils";
 import { z } from "zod";
 import { lockArticle, recount } from "../../../lib/counts.ts";
 import { currentProfile } from "../../../lib/members.ts";
+import { enqueue } from "../../../lib/outbox.ts";
+import { wakeSearchSync } from "../../../lib/search-sync.ts";
 import { parse } from "../../../lib/validate.ts";
 
 const REACTION = "api::reaction.reaction";
@@ -45,9 +47,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         });
       if (!input.active && existing) await strapi.db.query(REACTION).delete({ where: { id: existing.id } });
       await recount(trx, input.article);
+      // Likes order search results ("most liked"): the index picks the new count up through the outbox.
+      if (input.kind === "like") await enqueue(trx, "upsert", input.article, null);
       const row = await trx("articles").where({ document_id: input.article }).first("likes_count", "bookmarks_count");
       return { likes: Number(row?.likes_count ?? 0), bookmarks: Number(row?.bookmarks_count ?? 0) };
     });
+    wakeSearchSync();
     ctx.body = { data: { article: input.article, kind: input.kind, active: input.active, ...counts } };
   },
 

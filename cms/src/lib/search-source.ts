@@ -1,0 +1,122 @@
+import { type Locale, type OutboxEvent, type SearchDocument, searchDocumentSchema } from "@inkstone/config";
+import type { OutboxStore, SyncFailure } from "@inkstone/search";
+import type { Core } from "@strapi/strapi";
+import { OUTBOX_TABLE } from "./outbox.ts";
+
+const ARTICLE = "api::article.article";
+
+type ArticleRow = {
+  documentId: string;
+  locale: string;
+  slug: string;
+  title: string;
+  summary?: string | null;
+  body?: string | null;
+  publishedAt: string | Date;
+  likesCount?: number | null;
+  readingTime?: number | null;
+  featured?: boolean | null;
+  tags?: { slug: string; name: string }[];
+  category?: { slug: string; name: string } | null;
+  author?: { handle: string; displayName: string } | null;
+  cover?: { url: string } | null;
+};
+
+/** A published article row as the search module's document. */
+export function toSearchDocument(row: ArticleRow): SearchDocument {
+  return searchDocumentSchema.parse({
+    documentId: row.documentId,
+    locale: row.locale,
+    slug: row.slug,
+    title: row.title,
+    summary: row.summary ?? "",
+    body: row.body ?? "",
+    tags: (row.tags ?? []).map((t) => ({ slug: t.slug, name: t.name })),
+    category: row.category ? { slug: row.category.slug, name: row.category.name } : null,
+    author: row.author ? { handle: row.author.handle, displayName: row.author.displayName } : null,
+    publishedAt: new Date(row.publishedAt).toISOString(),
+    likes: row.likesCount ?? 0,
+    readingMinutes: row.readingTime ?? 0,
+    featured: Boolean(row.featured),
+    coverUrl: row.cover?.url ?? null,
+  });
+}
+
+const POPULATE = { tags: true, category: true, author: true, cover: true } as const;
+
+/**
+ * The CMS side of the search sync: the outbox rows to apply and the published articles they point at. The search
+ * module decides what to do with them; only this file knows the tables.
+ */
+export function outboxStore(strapi: Core.Strapi): OutboxStore & {
+  allPublished(batchSize?: number): AsyncIterable<SearchDocument[]>;
+  countPublished(): Promise<number>;
+} {
+  const knex = strapi.db.connection;
+  return {
+    /** Up to `limit` pending rows, oldest first, leased for five minutes so a concurrent drainer skips them. */
+    async claim(limit: number): Promise<OutboxEvent[]> {
+      const { rows } = await knex.raw(
+        `UPDATE ${OUTBOX_TABLE} SET leased_until = now() + interval '5 minutes'
+         WHERE id IN (
+           SELECT id FROM ${OUTBOX_TABLE}
+           WHERE done_at IS NULL AND (leased_until IS NULL OR leased_until < now())
+           ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+         RETURNING id, action, document_id, locale, created_at, attempts`,
+        [limit],
+      );
+      return (rows as Record<string, any>[])
+        .map((r) => ({
+          id: Number(r.id),
+          action: r.action,
+          documentId: r.document_id,
+          locale: r.locale,
+          createdAt: new Date(r.created_at).toISOString(),
+          attempts: r.attempts,
+        }))
+        .sort((a, b) => a.id - b.id);
+    },
+    /** The currently published versions of a document (one locale, or all when `locale` is null); none if unpublished. */
+    async load(documentId: string, locale: Locale | null): Promise<SearchDocument[]> {
+      const rows = await strapi.db.query(ARTICLE).findMany({
+        where: { documentId, publishedAt: { $notNull: true }, ...(locale ? { locale } : {}) },
+        populate: POPULATE,
+      });
+      return rows.map(toSearchDocument);
+    },
+    /** Applied: kept (with the time) as a record of what reached the index. */
+    async markDone(ids: number[]): Promise<void> {
+      if (ids.length)
+        await knex(OUTBOX_TABLE)
+          .whereIn("id", ids)
+          .update({ done_at: knex.fn.now(), leased_until: null, last_error: null });
+    },
+    /** Not applied: stays pending, released for the next drain, with the error for operators. */
+    async markFailed(ids: number[], failure: SyncFailure): Promise<void> {
+      if (ids.length)
+        await knex(OUTBOX_TABLE)
+          .whereIn("id", ids)
+          .update({
+            attempts: knex.raw("attempts + 1"),
+            leased_until: null,
+            last_error: `${failure.code}: ${failure.message}`.slice(0, 2000),
+          });
+    },
+    /** Every published article, in batches, for a full reindex. */
+    async *allPublished(batchSize = 200): AsyncIterable<SearchDocument[]> {
+      for (let offset = 0; ; offset += batchSize) {
+        const rows = await strapi.db.query(ARTICLE).findMany({
+          where: { publishedAt: { $notNull: true } },
+          populate: POPULATE,
+          orderBy: { id: "asc" },
+          offset,
+          limit: batchSize,
+        });
+        if (!rows.length) return;
+        yield rows.map(toSearchDocument);
+      }
+    },
+    /** How many published articles a full reindex will index. */
+    countPublished: () => strapi.db.query(ARTICLE).count({ where: { publishedAt: { $notNull: true } } }),
+  };
+}

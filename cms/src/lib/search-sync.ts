@@ -1,0 +1,41 @@
+import { connectIndex, ensureIndex, type SyncHandle, startSync } from "@inkstone/search";
+import type { Core } from "@strapi/strapi";
+import { env } from "../env.ts";
+import { outboxStore } from "./search-source.ts";
+
+let handle: SyncHandle | undefined;
+
+/** The articles index as the CMS reaches it: with the indexing key, never the master key. */
+export function articleIndex() {
+  const { MEILI_URL, MEILI_ADMIN_KEY, MEILI_INDEX_PREFIX } = env();
+  return connectIndex({ host: MEILI_URL, apiKey: MEILI_ADMIN_KEY, indexPrefix: MEILI_INDEX_PREFIX });
+}
+
+/**
+ * Drains the outbox into Meilisearch for as long as the CMS runs. Starting does not wait for Meilisearch: while
+ * it is down the loop backs off and the rows wait in PostgreSQL, so the CMS starts and serves regardless.
+ */
+export function startSearchSync(strapi: Core.Strapi): void {
+  const index = articleIndex();
+  void ensureIndex(index).catch((error: Error) =>
+    strapi.log.warn(`Search index settings not applied yet (${error.message}); the sync retries.`),
+  );
+  handle = startSync(outboxStore(strapi), index, {
+    onEvent: (event) => {
+      if (event.type === "retrying")
+        strapi.log.warn(
+          `Search sync: Meilisearch not reachable or refused (${(event.error as Error)?.message ?? event.error}); retrying in ${Math.round(event.retryInMs / 1000)} s.`,
+        );
+    },
+  });
+}
+
+/** Drain now: called once a change that wrote outbox rows has committed. */
+export function wakeSearchSync(): void {
+  handle?.wake();
+}
+
+export async function stopSearchSync(): Promise<void> {
+  await handle?.stop();
+  handle = undefined;
+}
