@@ -11,6 +11,11 @@ const KEY_UIDS = {
 
 export type ApiKeys = { adminKey: string; searchKey: string };
 
+/** The uids of the keys `ensureApiKeys` makes for `indexPrefix`: a tenant token names its signing key by uid. */
+export function apiKeyUids(indexPrefix = ""): { admin: string; search: string } {
+  return { admin: uidFor(KEY_UIDS.admin, indexPrefix), search: uidFor(KEY_UIDS.search, indexPrefix) };
+}
+
 /**
  * Creates (once) an indexing key and a search-only key for the indexes under `indexPrefix`, and returns both.
  * Only the launcher and the test harness call this: they are the only holders of the master key.
@@ -20,7 +25,7 @@ export async function ensureApiKeys(host: string, masterKey: string, indexPrefix
   const indexes = [`${indexPrefix}*`];
   const wanted = [
     {
-      uid: uidFor(KEY_UIDS.admin, indexPrefix),
+      uid: apiKeyUids(indexPrefix).admin,
       name: `inkstone indexing ${indexPrefix || "(all)"}`,
       description: "Inkstone CMS sync and reindex: documents, settings, index swaps.",
       actions: ["search", "documents.*", "indexes.*", "settings.*", "tasks.*", "stats.get"],
@@ -28,7 +33,7 @@ export async function ensureApiKeys(host: string, masterKey: string, indexPrefix
       expiresAt: null,
     },
     {
-      uid: uidFor(KEY_UIDS.search, indexPrefix),
+      uid: apiKeyUids(indexPrefix).search,
       name: `inkstone search ${indexPrefix || "(all)"}`,
       description: "Inkstone community queries: search only.",
       actions: ["search"],
