@@ -61,7 +61,12 @@ export async function startTestApps(apps: readonly AppName[], overrides: StackEn
   const infra = testInfra();
   const id = isolationId();
   const needsDatabase = apps.includes("cms");
-  const [cmsPort, communityPort, sitePort] = [await freePort(), await freePort(), await freePort()];
+  const [cmsPort, communityPort, sitePort, metricsPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const keys = await ensureApiKeys(infra.meiliUrl, infra.meiliMasterKey, `${id}_`);
   const env: StackEnv = {
     ...variableDefaults(),
@@ -81,6 +86,8 @@ export async function startTestApps(apps: readonly AppName[], overrides: StackEn
     COMMUNITY_URL: `http://127.0.0.1:${communityPort}`,
     SITE_PORT: String(sitePort),
     SITE_URL: `http://127.0.0.1:${sitePort}`,
+    // Test files run workers side by side: each gets its own metrics port.
+    WORKER_METRICS_PORT: String(metricsPort),
     ...overrides,
   };
   const started: ManagedProcess[] = [];

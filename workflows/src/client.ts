@@ -1,21 +1,177 @@
-import { Client, Connection } from "@temporalio/client";
+import { setTimeout as delay } from "node:timers/promises";
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  type WorkflowHandle,
+  WorkflowNotFoundError,
+} from "@temporalio/client";
+import { Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "./client/errors.ts";
+import { orderQueue, type QueueEntry } from "./client/queue.ts";
+import { type RunView, toRunView } from "./client/run-view.ts";
+import { creatorRunsQuery, runningRunsQuery } from "./client/visibility.ts";
+import { type GenerationInputDraft, generationInputSchema, normaliseInput, runIdFor } from "./generation/request.ts";
+import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "./shared/search-attributes.ts";
+import { ensureSearchAttributes } from "./temporal/search-attributes.ts";
+import { enqueuedUpdate, generateArticle, runStateQuery } from "./workflows/generate-article.ts";
 import { pingWorkflow } from "./workflows/index.ts";
+
+export { Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "./client/errors.ts";
+export type { QueueEntry } from "./client/queue.ts";
+export type { RunView } from "./client/run-view.ts";
+export type { GenerationInput, GenerationInputDraft } from "./generation/request.ts";
+export { generationInputSchema, runIdFor } from "./generation/request.ts";
+export type { LogLine, RunResult, RunStatus, Stage } from "./shared/run-state.ts";
 
 export type GenerationClientOptions = {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** How long start() waits for a new run to be queued (it needs a worker) before returning anyway. */
+  enqueueTimeoutMs?: number;
+  /** How long one queue listing serves every caller (positions stay within a second of the truth). */
+  queueCacheMs?: number;
 };
 
-/** The community's handle on generation runs (it grows start/list/cancel with the generation issue). */
+/** Who asks to cancel: the run's creator, or an editor. */
+export type Actor = { actorId: string; isEditor: boolean };
+
+/** The community's handle on generation runs: start, look at, list, cancel and follow them. */
 export async function createGenerationClient(options: GenerationClientOptions) {
   const connection = await Connection.connect({ address: options.address });
   const client = new Client({ connection, namespace: options.namespace });
+  await ensureSearchAttributes(connection, options.namespace);
+  const { taskQueue, enqueueTimeoutMs = 10_000, queueCacheMs = 300 } = options;
+
+  // One visibility call answers every viewer for a moment: the /queue page and each run page poll it.
+  // (DESIGN.md: positions accurate to within a second; `maxAgeMs: 0` asks the server every time.)
+  let cached: { at: number; entries: Promise<QueueEntry[]> } | undefined;
+  /** Active runs, then queued runs with their positions, in the order they take slots: one visibility call. */
+  async function listQueue({ maxAgeMs = queueCacheMs }: { maxAgeMs?: number } = {}): Promise<QueueEntry[]> {
+    const now = Date.now();
+    if (cached && now - cached.at <= maxAgeMs) return cached.entries;
+    const entries = (async () => {
+      const executions = [];
+      for await (const info of client.workflow.list({ query: runningRunsQuery(taskQueue), pageSize: 1000 }))
+        executions.push(info);
+      return orderQueue(executions);
+    })();
+    const entry = { at: now, entries };
+    cached = entry;
+    entries.catch(() => {
+      if (cached === entry) cached = undefined;
+    });
+    return entries;
+  }
+
+  async function getRun(runId: string): Promise<RunView> {
+    const handle = client.workflow.getHandle(runId);
+    // A query is answered by a worker (in milliseconds); without one, the description still says where the run stands.
+    const [description, state] = await Promise.all([
+      handle.describe().catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) throw new RunNotFound(`no generation run ${runId}`);
+        throw error;
+      }),
+      client.withDeadline(Date.now() + 2000, () => handle.query(runStateQuery)).catch(() => undefined),
+    ]);
+    if (description.type !== "generateArticle") throw new RunNotFound(`no generation run ${runId}`);
+    const queued = state?.status === "queued" || (!state && description.status.name === "RUNNING");
+    let queue = queued ? await listQueue() : [];
+    // A run submitted a moment ago may not be in the shared snapshot yet.
+    if (queued && !queue.some((entry) => entry.runId === runId)) queue = await listQueue({ maxAgeMs: 0 });
+    return toRunView(runId, description, state, queue);
+  }
+
   return {
+    /**
+     * Starts a run, or finds the same request's run (a double submit), and returns its id once it is in the queue
+     * (or after `enqueueTimeoutMs` when no worker is running). Throws InvalidRequest (400), or QuotaExceeded (429)
+     * when the creator already has `quota` runs queued or active.
+     */
+    async start(input: GenerationInputDraft, { quota }: { quota: number }): Promise<string> {
+      const parsed = generationInputSchema.safeParse(input);
+      if (!parsed.success)
+        throw new InvalidRequest(
+          parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+        );
+      const request = normaliseInput(parsed.data);
+      const runId = runIdFor(request);
+      const { count } = await client.workflow.count(creatorRunsQuery(taskQueue, request.creatorId));
+      if (count >= quota) {
+        const existing = await client.workflow
+          .getHandle(runId)
+          .describe()
+          .catch(() => undefined);
+        if (existing && ["RUNNING", "COMPLETED"].includes(existing.status.name)) return runId;
+        throw new QuotaExceeded(quota, count);
+      }
+      let handle: WorkflowHandle<typeof generateArticle>;
+      try {
+        handle = await client.workflow.start(generateArticle, {
+          taskQueue,
+          workflowId: runId,
+          args: [{ request }],
+          // A running run with this id is the same request: join it. A completed one is answered below.
+          workflowIdConflictPolicy: "USE_EXISTING",
+          workflowIdReusePolicy: "ALLOW_DUPLICATE_FAILED_ONLY",
+          memo: { topic: request.topic, creatorId: request.creatorId, language: request.language },
+          typedSearchAttributes: [
+            { key: STAGE_ATTRIBUTE, value: "queued" },
+            { key: CREATOR_ATTRIBUTE, value: request.creatorId },
+          ],
+        });
+      } catch (error) {
+        // The same request already produced a draft: that run is the answer.
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return runId;
+        throw error;
+      }
+      // Returns once the run's pipeline is in the task queue, so runs submitted one after another are queued (and
+      // started) in that order even though workers handle their first workflow tasks concurrently. With no worker
+      // running this cannot happen yet; the run is accepted all the same and queues when a worker starts.
+      await client
+        .withDeadline(Date.now() + enqueueTimeoutMs, () => handle.executeUpdate(enqueuedUpdate))
+        .catch(() => undefined);
+      return runId;
+    },
+
+    getRun,
+    listQueue,
+
+    /** Cancels a queued run (it never starts) or an active one (it stops within seconds). Owner or editor only. */
+    async cancel(runId: string, actor: Actor): Promise<void> {
+      const handle = client.workflow.getHandle(runId);
+      const description = await handle.describe().catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) throw new RunNotFound(`no generation run ${runId}`);
+        throw error;
+      });
+      const creatorId = description.typedSearchAttributes.get(CREATOR_ATTRIBUTE);
+      if (creatorId !== actor.actorId && !actor.isEditor)
+        throw new Forbidden("only the run's creator or an editor can cancel it");
+      if (description.status.name === "RUNNING") await handle.cancel();
+    },
+
+    /** The run as it changes, polled every `intervalMs`; ends when the run does or `signal` aborts. */
+    async *watch(runId: string, { intervalMs = 1000, signal }: { intervalMs?: number; signal?: AbortSignal } = {}) {
+      let last = "";
+      while (!signal?.aborted) {
+        const view = await getRun(runId);
+        const key = JSON.stringify(view);
+        if (key !== last) {
+          last = key;
+          yield view;
+        }
+        if (view.status !== "queued" && view.status !== "active") return;
+        await delay(intervalMs, undefined, { signal }).catch(() => undefined);
+      }
+    },
+
     /** Runs the skeleton workflow and waits for its answer. */
     ping(message: string, workflowId = `ping-${crypto.randomUUID()}`): Promise<string> {
-      return client.workflow.execute(pingWorkflow, { taskQueue: options.taskQueue, workflowId, args: [message] });
+      return client.workflow.execute(pingWorkflow, { taskQueue, workflowId, args: [message] });
     },
+
     close: () => connection.close(),
   };
 }
+
+export type GenerationClient = Awaited<ReturnType<typeof createGenerationClient>>;

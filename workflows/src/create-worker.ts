@@ -3,12 +3,13 @@ import { fileURLToPath } from "node:url";
 import { type NativeConnection, Worker } from "@temporalio/worker";
 import { type ActivityDeps, createActivities } from "./activities/index.ts";
 
-export type WorkerOptions = ActivityDeps & {
+export type WorkerOptions = {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   /** Generations run at once on this worker; each holds one activity slot (DESIGN.md, "slots"). */
   concurrency: number;
+  activities: ActivityDeps;
 };
 
 // Runs from src/*.ts under tests and from dist/*.js in production; the workflow bundle is built from the same place.
@@ -16,14 +17,23 @@ const workflowsPath = fileURLToPath(
   new URL(`./workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
 );
 
-/** A worker for the generation task queue, with its activities wired to `options`. */
+/** A worker for the generation task queue, with its activities wired to `options.activities`. */
 export function createWorker(options: WorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowsPath,
-    activities: createActivities({ workerId: options.workerId }),
+    activities: createActivities(options.activities),
+    // The slot limit: the worker polls for another pipeline only while fewer than this many run.
     maxConcurrentActivityTaskExecutions: options.concurrency,
+    // Heartbeats reach the server at least every second, so a cancel arrives within seconds (the default throttle
+    // is 80% of the heartbeat timeout).
+    maxHeartbeatThrottleInterval: "1 second",
+    defaultHeartbeatThrottleInterval: "1 second",
+    // A dead worker's cached workflows move to another worker quickly.
+    stickyQueueScheduleToStartTimeout: "3 seconds",
+    // On SIGTERM running pipelines stop at once and report their checkpoint; the run resumes on the next slot.
+    shutdownGraceTime: "2 seconds",
   });
 }

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/stack/wait.ts";
 import { startTestApps, testInfra } from "../../scripts/test/services.ts";
 import { createGenerationClient } from "../src/client.ts";
 
 describe("generation worker", () => {
   it("executes a workflow on the Temporal dev server through the built worker process", async () => {
-    const { env } = await startTestApps(["worker"]);
+    // Its own metrics port: test files run in parallel, each with workers of its own.
+    const { env } = await startTestApps(["worker"], { WORKER_METRICS_PORT: String(await freePort()) });
     const client = await createGenerationClient({
       address: testInfra().temporalAddress,
       namespace: "default",

@@ -1,8 +1,12 @@
+import type { GenerationFailure } from "@inkstone/config";
 import { activityInfo } from "@temporalio/activity";
+import type { CmsClient } from "../cms/client.ts";
+import { type GenerateDeps, generateArticlePipelineActivity } from "./generate-article.ts";
 
-export type ActivityDeps = {
-  /** Names this worker in results, so tests and logs can tell workers apart. */
+export type ActivityDeps = GenerateDeps & {
+  /** Names this worker in results and logs, so tests and operators can tell workers apart. */
   workerId: string;
+  cms: CmsClient;
 };
 
 /** Activities get their clients from `deps`, so tests and the worker wire them the same way. */
@@ -11,6 +15,12 @@ export function createActivities(deps: ActivityDeps) {
     /** Proves a round trip through the task queue: the worker that ran it answers. */
     async ping(message: string): Promise<string> {
       return `pong: ${message} (worker ${deps.workerId}, attempt ${activityInfo().attempt})`;
+    },
+    /** research → read → outline → write → assemble → save, holding one generation slot. */
+    generateArticlePipeline: generateArticlePipelineActivity(deps),
+    /** Tells the creator their run failed (a local activity: it must not wait for a generation slot). */
+    async notifyFailure(runId: string, failure: GenerationFailure): Promise<void> {
+      await deps.cms.reportFailure(runId, failure);
     },
   };
 }

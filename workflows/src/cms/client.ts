@@ -1,0 +1,74 @@
+import type { GenerationDraft, GenerationDraftSaved, GenerationFailure } from "@inkstone/config";
+import { z } from "zod";
+import { PipelineError } from "../pipeline/errors.ts";
+
+export type CmsClientOptions = {
+  /** CMS_URL. */
+  baseUrl: string;
+  /** CMS_WORKER_TOKEN. */
+  token: string;
+  timeoutMs?: number;
+};
+
+const savedSchema = z.object({
+  data: z.object({ documentId: z.string().min(1), locale: z.string(), created: z.boolean() }),
+});
+const errorSchema = z.object({
+  error: z.object({ status: z.number().optional(), name: z.string().optional(), message: z.string().optional() }),
+});
+
+/** The worker's two CMS routes: upsert a run's draft, and report a failed run (both notify the creator). */
+export function createCmsClient(options: CmsClientOptions) {
+  const base = options.baseUrl.replace(/\/$/, "");
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  async function send(method: "PUT" | "POST", path: string, data: unknown, signal?: AbortSignal): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${options.token}`,
+          "content-type": "application/json",
+          accept: "application/json",
+        },
+        body: JSON.stringify({ data }),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw new PipelineError(
+        "cms-unavailable",
+        `the CMS at ${base} could not be reached (${(error as Error).message})`,
+        true,
+      );
+    }
+    const body: unknown = await response.json().catch(() => undefined);
+    if (response.ok) return body;
+    const detail = errorSchema.safeParse(body).data?.error.message ?? response.statusText;
+    // 4xx means this request will never be accepted; 408/429/5xx may pass later.
+    const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
+    throw new PipelineError(
+      retryable ? "cms-unavailable" : "cms-rejected",
+      `the CMS refused ${method} ${path} (${response.status}: ${detail})`,
+      retryable,
+    );
+  }
+
+  return {
+    /** Creates or updates the draft of `runId`; calling it again for the same run updates the same draft. */
+    async saveDraft(runId: string, draft: GenerationDraft, signal?: AbortSignal): Promise<GenerationDraftSaved> {
+      const body = await send("PUT", `/api/generation/drafts/${encodeURIComponent(runId)}`, draft, signal);
+      const parsed = savedSchema.safeParse(body);
+      if (!parsed.success)
+        throw new PipelineError("cms-unavailable", "the CMS saved the draft but answered in an unexpected shape", true);
+      return parsed.data.data;
+    },
+    /** Tells the creator their run failed. */
+    async reportFailure(runId: string, failure: GenerationFailure): Promise<void> {
+      await send("POST", `/api/generation/runs/${encodeURIComponent(runId)}/failed`, failure);
+    },
+  };
+}
+
+export type CmsClient = ReturnType<typeof createCmsClient>;

@@ -1,0 +1,82 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export type MetricsOptions = {
+  slots: number;
+  /** Counts runs waiting for a slot on this worker's task queue (visibility); called on each scrape. */
+  queueDepth?: () => Promise<number>;
+};
+
+/** The worker's Prometheus metrics: slots, queue, time in queue, stage durations, failures, LLM usage. */
+export function createMetrics(options: MetricsOptions) {
+  const registry = new Registry();
+  const registers = [registry];
+  const metrics = {
+    registry,
+    slots: new Gauge({ name: "inkstone_generation_slots", help: "Generation slots on this worker.", registers }),
+    activeSlots: new Gauge({
+      name: "inkstone_generation_active_slots",
+      help: "Generation slots in use on this worker.",
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: "inkstone_generation_queue_depth",
+      help: "Runs waiting for a slot on this task queue (all workers).",
+      registers,
+      async collect() {
+        if (!options.queueDepth) return;
+        try {
+          this.set(await options.queueDepth());
+        } catch {
+          // Temporal unreachable: keep the last value rather than failing the scrape.
+        }
+      },
+    }),
+    queueSeconds: new Histogram({
+      name: "inkstone_generation_queue_seconds",
+      help: "Time a run waited in the queue before taking a slot.",
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
+      registers,
+    }),
+    stageSeconds: new Histogram({
+      name: "inkstone_generation_stage_seconds",
+      help: "Time spent in each pipeline stage.",
+      labelNames: ["stage"],
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
+      registers,
+    }),
+    runSeconds: new Histogram({
+      name: "inkstone_generation_run_seconds",
+      help: "Time from taking a slot to the saved draft (one attempt).",
+      buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1200, 3600],
+      registers,
+    }),
+    outcomes: new Counter({
+      name: "inkstone_generation_attempts_total",
+      help: "Pipeline attempts by outcome (done, failed, retry, cancelled).",
+      labelNames: ["outcome"],
+      registers,
+    }),
+    failures: new Counter({
+      name: "inkstone_generation_failures_total",
+      help: "Pipeline attempts that failed, by kind (a retried attempt counts too).",
+      labelNames: ["kind", "retryable"],
+      registers,
+    }),
+    llmTokens: new Counter({
+      name: "inkstone_llm_tokens_total",
+      help: "Language-model tokens, by model and direction.",
+      labelNames: ["model", "direction"],
+      registers,
+    }),
+    llmCostUsd: new Counter({
+      name: "inkstone_llm_cost_usd_total",
+      help: "Language-model spend in USD (0 for models without a known price).",
+      labelNames: ["model"],
+      registers,
+    }),
+  };
+  metrics.slots.set(options.slots);
+  return metrics;
+}
+
+export type GenerationMetrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,115 @@
+import type { LogLine, ProgressReport, RunResult, StartedReport, WorkStage } from "../shared/run-state.ts";
+
+/** How an attempt talks to its workflow (signals and an update through the Temporal client). */
+export type RunChannel = {
+  started(report: StartedReport): Promise<void>;
+  progress(report: ProgressReport & { attempt: number }): Promise<void>;
+  saved(report: { attempt: number; result: RunResult }): Promise<void>;
+};
+
+export type ReporterOptions = {
+  attempt: number;
+  channel: RunChannel;
+  /** Records heartbeat details; also how cancellation reaches the attempt. */
+  heartbeat: (details: unknown) => void;
+  /** The checkpoint as it stands, sent with every heartbeat. */
+  checkpoint: () => unknown;
+  /** Mirrors run log lines into the worker's own log. */
+  echo?: (line: LogLine) => void;
+  heartbeatMs?: number;
+  /** Log lines wait this long to travel together. */
+  batchMs?: number;
+};
+
+/**
+ * Reports an attempt's progress: heartbeats every second (so cancellation arrives within seconds and a lost worker is
+ * noticed), and stage, percent and log lines to the workflow, in order, batched, never blocking the pipeline.
+ */
+export class RunReporter {
+  readonly #options: ReporterOptions;
+  #pending: LogLine[] = [];
+  #stage: WorkStage = "research";
+  #percent = 0;
+  #chain: Promise<void> = Promise.resolve();
+  #batch: NodeJS.Timeout | undefined;
+  #beat: NodeJS.Timeout | undefined;
+
+  constructor(options: ReporterOptions) {
+    this.#options = options;
+  }
+
+  /** Starts heartbeating and tells the workflow the attempt holds a slot. */
+  async started(startedAt: number, stage: WorkStage, message: string): Promise<void> {
+    this.beat();
+    this.#beat = setInterval(() => this.beat(), this.#options.heartbeatMs ?? 1000);
+    this.#stage = stage;
+    const lines = [this.#line("info", message)];
+    const report = { attempt: this.#options.attempt, startedAt, stage, lines };
+    await this.#send(() => this.#options.channel.started(report));
+  }
+
+  /** Adds a line to the run log. */
+  log = (level: LogLine["level"], message: string): void => {
+    this.#pending.push(this.#line(level, message));
+    this.#batch ??= setTimeout(() => this.flush(), this.#options.batchMs ?? 300);
+  };
+
+  /** Enters a stage (sent at once, with the lines before it). */
+  stage(stage: WorkStage, percent: number): void {
+    this.#stage = stage;
+    this.#percent = percent;
+    void this.flush();
+  }
+
+  /** Moves the percentage within the stage. */
+  progress(percent: number): void {
+    if (percent <= this.#percent) return;
+    this.#percent = percent;
+    this.#batch ??= setTimeout(() => this.flush(), this.#options.batchMs ?? 300);
+  }
+
+  /** Sends the checkpoint now (after a step finishes) rather than at the next tick. */
+  beat(): void {
+    try {
+      this.#options.heartbeat(this.#options.checkpoint());
+    } catch {
+      // The attempt is over (cancelled or completed); the caller finds out from the cancellation signal.
+    }
+  }
+
+  /** Queues a progress report with every pending line. */
+  flush(): Promise<void> {
+    clearTimeout(this.#batch);
+    this.#batch = undefined;
+    const report = { attempt: this.#options.attempt, stage: this.#stage, percent: this.#percent, lines: this.#pending };
+    this.#pending = [];
+    return this.#send(() => this.#options.channel.progress(report));
+  }
+
+  /** Records the saved draft on the workflow before the attempt returns (and frees its slot). */
+  async saved(result: RunResult): Promise<void> {
+    await this.flush();
+    await this.#send(() => this.#options.channel.saved({ attempt: this.#options.attempt, result }));
+  }
+
+  /** Stops heartbeating and sends what is pending. */
+  async close(): Promise<void> {
+    clearInterval(this.#beat);
+    if (this.#pending.length) await this.flush();
+    await this.#chain;
+  }
+
+  #line(level: LogLine["level"], message: string): LogLine {
+    const line = { at: new Date().toISOString(), level, message };
+    this.#options.echo?.(line);
+    return line;
+  }
+
+  #send(call: () => Promise<void>): Promise<void> {
+    // Progress is best effort: a report that cannot be delivered must not fail the article.
+    this.#chain = this.#chain.then(call).catch((error: Error) => {
+      console.warn(`run report not delivered: ${error.message}`);
+    });
+    return this.#chain;
+  }
+}

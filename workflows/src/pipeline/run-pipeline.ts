@@ -1,0 +1,149 @@
+import type { CmsClient } from "../cms/client.ts";
+import type { PageFetcher } from "../fetch/guarded-fetch.ts";
+import { readSources } from "../fetch/read-sources.ts";
+import type { GenerationInput } from "../generation/request.ts";
+import { costUsd } from "../llm/pricing.ts";
+import type { GenerationMetrics } from "../metrics/metrics.ts";
+import { gatherCandidates } from "../research/gather.ts";
+import type { ResearchProvider } from "../research/types.ts";
+import type { RunResult, WorkStage } from "../shared/run-state.ts";
+import { assembleArticle } from "../writer/citations.ts";
+import { materialOf, type UsageReport, type WriteContext, type Writer } from "../writer/types.ts";
+import type { Checkpoint } from "./checkpoint.ts";
+import { buildDraft } from "./draft.ts";
+import { PipelineError } from "./errors.ts";
+import type { RunReporter } from "./reporter.ts";
+
+export type PipelineDeps = {
+  providers: readonly ResearchProvider[];
+  fetcher: Pick<PageFetcher, "fetchPage">;
+  /** The writer for a request: through the LLM when one is configured, else the offline writer. */
+  writerFor(request: GenerationInput, onUsage: (usage: UsageReport) => void): Writer;
+  cms: Pick<CmsClient, "saveDraft">;
+  metrics?: GenerationMetrics;
+  readConcurrency: number;
+  maxSources: number;
+};
+
+export type PipelineRun = {
+  runId: string;
+  request: GenerationInput;
+  checkpoint: Checkpoint;
+  reporter: RunReporter;
+  signal: AbortSignal;
+};
+
+/**
+ * research → read sources → outline → write sections → assemble with citations → save draft.
+ * Each finished step lands in the checkpoint (sent with the next heartbeat); steps already there are skipped.
+ */
+export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise<RunResult> {
+  const { request, checkpoint, reporter, signal } = run;
+  const log = reporter.log;
+  const step = async <T>(stage: WorkStage, percent: number, work: () => Promise<T>): Promise<T> => {
+    signal.throwIfAborted();
+    reporter.stage(stage, percent);
+    const started = performance.now();
+    const result = await work();
+    deps.metrics?.stageSeconds.observe({ stage }, (performance.now() - started) / 1000);
+    reporter.beat();
+    return result;
+  };
+
+  if (!checkpoint.sources && !checkpoint.candidates) {
+    checkpoint.candidates = await step("research", 3, () => gatherCandidates(deps.providers, { request, signal, log }));
+    log("info", `research found ${checkpoint.candidates.length} candidate source(s)`);
+  }
+  if (!checkpoint.sources) {
+    const candidates = checkpoint.candidates ?? [];
+    checkpoint.sources = await step("read", 10, () =>
+      readSources(candidates, {
+        fetcher: deps.fetcher,
+        concurrency: deps.readConcurrency,
+        maxSources: deps.maxSources,
+        signal,
+        log,
+        onProgress: (done, total) => reporter.progress(10 + Math.round((20 * done) / Math.max(1, total))),
+      }),
+    );
+    checkpoint.candidates = undefined;
+    log("info", `${checkpoint.sources.length} source(s) read`);
+  }
+
+  const sources = checkpoint.sources;
+  const material = materialOf(request);
+  const writer = deps.writerFor(request, (usage) => {
+    const cost = costUsd(usage.model, usage.promptTokens, usage.completionTokens);
+    checkpoint.usage.promptTokens += usage.promptTokens;
+    checkpoint.usage.completionTokens += usage.completionTokens;
+    checkpoint.usage.costUsd += cost;
+    if (!checkpoint.usage.models.includes(usage.model)) checkpoint.usage.models.push(usage.model);
+    deps.metrics?.llmTokens.inc({ model: usage.model, direction: "prompt" }, usage.promptTokens);
+    deps.metrics?.llmTokens.inc({ model: usage.model, direction: "completion" }, usage.completionTokens);
+    deps.metrics?.llmCostUsd.inc({ model: usage.model }, cost);
+  });
+  if (sources.length === 0 && material.length === 0) {
+    if (writer.offline)
+      throw new PipelineError(
+        "no-material",
+        "no source could be read and no references or files were given, so there is nothing to compose the article from (the run log says why each source was skipped)",
+        false,
+      );
+    log("warn", "no source could be read: the article is written without citations");
+  }
+  if (writer.offline)
+    log("info", "no language model is configured: the offline writer composes the article from the sources");
+  const context: WriteContext = { request, sources, material, signal, log };
+
+  if (!checkpoint.outline)
+    checkpoint.outline = await step("outline", 32, async () => {
+      const outline = await writer.outline(context);
+      log("info", `outline: ${outline.sections.length} sections`);
+      return outline;
+    });
+  const outline = checkpoint.outline;
+
+  const total = outline.sections.length;
+  for (let index = checkpoint.sections.length; index < total; index++) {
+    const heading = outline.sections[index]?.heading ?? "";
+    const text = await step("write", 40 + Math.round((50 * index) / total), () =>
+      writer.section(context, outline, index),
+    );
+    checkpoint.sections.push({ heading, text });
+    reporter.beat();
+    log("info", `section ${index + 1}/${total} written: ${heading}`);
+  }
+
+  const article = await step("assemble", 92, async () =>
+    assembleArticle({ sections: checkpoint.sections, sources, language: request.language, offline: writer.offline }),
+  );
+  if (article.dropped) log("warn", `${article.dropped} citation(s) named sources that were not read and were removed`);
+  log("info", `${article.sources.length} of ${sources.length} sources cited`);
+
+  const draft = buildDraft({
+    runId: run.runId,
+    request,
+    outline,
+    article,
+    checkpoint,
+    offline: writer.offline,
+    models: writer.models,
+    now: Date.now(),
+  });
+  const saved = await step("save", 96, () => deps.cms.saveDraft(run.runId, draft, signal));
+  const { usage } = checkpoint;
+  log(
+    "info",
+    `draft saved (${saved.created ? "new" : "updated"}); ${usage.promptTokens} prompt and ${usage.completionTokens} completion tokens, $${usage.costUsd.toFixed(4)}`,
+  );
+  const result: RunResult = {
+    documentId: saved.documentId,
+    locale: saved.locale,
+    title: draft.title,
+    sources: draft.sources.length,
+    offlineWriter: writer.offline,
+    usage,
+  };
+  await reporter.saved(result);
+  return result;
+}

@@ -1,0 +1,56 @@
+import type { Candidate, ResearchContext, ResearchProvider } from "./types.ts";
+
+/** Most web results read per run; the creator's URLs are always all read. */
+const WEB_LIMIT = 8;
+
+/**
+ * Asks every applicable provider at once and merges the answers: the creator's URLs first, then community articles,
+ * then web results, without repeating a URL. A provider that fails is logged and skipped.
+ */
+export async function gatherCandidates(
+  providers: readonly ResearchProvider[],
+  context: ResearchContext,
+): Promise<Candidate[]> {
+  const applicable = providers.filter((provider) => !provider.web || context.request.webSearch);
+  const skippedWeb = providers.filter((provider) => provider.web && !context.request.webSearch);
+  if (skippedWeb.length) context.log("info", "web search is off for this article");
+  const answers = await Promise.allSettled(applicable.map((provider) => provider.search(context)));
+  const seen = new Set<string>();
+  const merged: Candidate[] = [];
+  let web = 0;
+  answers.forEach((answer, index) => {
+    const provider = applicable[index];
+    if (!provider) return;
+    if (answer.status === "rejected") {
+      if (context.signal.aborted) throw context.signal.reason;
+      context.log("warn", `${provider.name}: ${(answer.reason as Error).message ?? answer.reason}`);
+      return;
+    }
+    let added = 0;
+    for (const candidate of answer.value) {
+      const key = urlKey(candidate.url);
+      if (key === undefined || seen.has(key)) continue;
+      if (provider.web && web >= WEB_LIMIT) break;
+      seen.add(key);
+      merged.push(candidate);
+      added++;
+      if (provider.web) web++;
+    }
+    context.log("info", `${provider.name}: ${added} new source(s) to read`);
+  });
+  return merged;
+}
+
+/** The same page under trivially different URLs (fragment, tracking parameters, trailing slash) maps to one key. */
+export function urlKey(raw: string): string | undefined {
+  try {
+    const url = new URL(raw);
+    url.hash = "";
+    for (const name of [...url.searchParams.keys()])
+      if (/^(utm_|fbclid$|gclid$)/.test(name)) url.searchParams.delete(name);
+    url.hostname = url.hostname.toLowerCase();
+    return url.href.replace(/\/$/, "");
+  } catch {
+    return undefined;
+  }
+}

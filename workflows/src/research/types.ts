@@ -1,0 +1,23 @@
+import type { GenerationInput } from "../generation/request.ts";
+import type { LogLine } from "../shared/run-state.ts";
+
+/** Where a source came from: the creator's URLs, the community's own articles, or a web search. */
+export type SourceOrigin = "creator" | "community" | "searxng" | "serper";
+
+/** Something research found: a URL to read, or (community articles) text already in hand. */
+export type Candidate = { url: string; title: string; snippet: string; origin: SourceOrigin; text?: string };
+
+/** A source that was read; only these can be cited. */
+export type ReadSource = { url: string; title: string; text: string; origin: SourceOrigin };
+
+/** Appends a line to the run log. */
+export type RunLog = (level: LogLine["level"], message: string) => void;
+
+export type ResearchContext = { request: GenerationInput; signal: AbortSignal; log: RunLog };
+
+/** One way of finding sources. Web providers are skipped when the creator turned web search off. */
+export type ResearchProvider = {
+  name: string;
+  web: boolean;
+  search(context: ResearchContext): Promise<Candidate[]>;
+};

@@ -1,0 +1,73 @@
+// Shapes shared by the workflow, the activity and the client. Pure types and constants: the workflow bundle imports it.
+
+/** Where a run is in its life. `queued` covers waiting for a slot, including a resumed run waiting again. */
+export type RunStatus = "queued" | "active" | "done" | "failed" | "cancelled";
+
+/** Pipeline stages in order; `queued`/`resuming` before a slot is held, the last three once it ended. */
+export const STAGES = [
+  "queued",
+  "resuming",
+  "research",
+  "read",
+  "outline",
+  "write",
+  "assemble",
+  "save",
+  "done",
+  "failed",
+  "cancelled",
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Stages that hold a worker slot. */
+export type WorkStage = Extract<Stage, "research" | "read" | "outline" | "write" | "assemble" | "save">;
+
+/** A line of the run log shown to the creator. */
+export type LogLine = { at: string; level: "info" | "warn" | "error"; message: string };
+
+/** Lines the workflow keeps; older ones are dropped (the worker's own log has everything). */
+export const LOG_LIMIT = 60;
+
+/** Tokens and money a run spent on language models, summed over its attempts. */
+export type Usage = { promptTokens: number; completionTokens: number; costUsd: number; models: string[] };
+
+/** What a run produced: the draft the CMS now holds for it. */
+export type RunResult = {
+  documentId: string;
+  locale: string;
+  title: string;
+  sources: number;
+  offlineWriter: boolean;
+  usage: Usage;
+};
+
+/** What the workflow's `runState` query answers. */
+export type RunState = {
+  status: RunStatus;
+  stage: Stage;
+  percent: number;
+  log: LogLine[];
+  result?: RunResult;
+  error?: string;
+  topic: string;
+  creatorId: string;
+  /** Epoch ms: when the run was submitted, when it last entered the queue, when its current attempt took a slot. */
+  submittedAt: number;
+  queuedAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  /** Pipeline attempts so far (a lost worker or a transient error starts another). */
+  attempts: number;
+};
+
+/** What the activity tells its workflow as it goes (a signal; lines are appended). */
+export type ProgressReport = { stage: WorkStage; percent: number; lines: LogLine[] };
+
+/** Sent by the activity when its attempt holds a slot; `stage` is where it starts (later for a resumed run). */
+export type StartedReport = { attempt: number; startedAt: number; stage: WorkStage; lines: LogLine[] };
+
+/** Memo written at start and on re-queue: what listing the queue needs without querying each run. */
+export type RunMemo = { topic: string; creatorId: string; language: string; submittedAt: number; queuedAt: number };
+
+/** Starts within a second of each other are still ordered by this (priority 1 = a resumed run goes first). */
+export const PRIORITY = { resumed: 1, fresh: 3 } as const;

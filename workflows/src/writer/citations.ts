@@ -1,0 +1,111 @@
+import type { Locale } from "@inkstone/config";
+import type { ReadSource } from "../research/types.ts";
+
+export type WrittenSection = { heading: string; text: string };
+export type AssembledArticle = {
+  body: string;
+  /** Cited sources in citation order: `[n]` in the body is `sources[n - 1]`. */
+  sources: ReadSource[];
+  /** Citations removed because they named a source that was not read. */
+  dropped: number;
+};
+
+const LABELS = {
+  "zh-CN": {
+    sources: "参考资料",
+    offline: "> 本草稿由离线写作器根据所列资料摘录编排而成（未配置语言模型），发布前请编辑润色。",
+  },
+  en: {
+    sources: "Sources",
+    offline:
+      "> This draft was composed extractively from its sources by the offline writer (no language model was configured). Edit it before publishing.",
+  },
+} as const;
+
+// [1], [1, 2], [1][2], [1-3], [１]… but not Markdown links ([text](url)) or footnote definitions.
+const CITATION = /\[(\d{1,3}(?:\s*[,，、;\-–]\s*\d{1,3})*)\](?![(:])/g;
+
+/**
+ * Joins the sections into the Markdown body and makes citations honest: numbers that do not name a read source are
+ * dropped, the rest are renumbered by first appearance, and the source list holds exactly the cited sources.
+ */
+export function assembleArticle(input: {
+  sections: readonly WrittenSection[];
+  sources: readonly ReadSource[];
+  language: Locale;
+  offline: boolean;
+}): AssembledArticle {
+  const renumber = new Map<number, number>();
+  const cited: ReadSource[] = [];
+  let dropped = 0;
+
+  const rewrite = (text: string) =>
+    text.replace(CITATION, (_match, group: string) => {
+      const kept: number[] = [];
+      for (const n of expand(group)) {
+        const source = input.sources[n - 1];
+        if (!source) {
+          dropped++;
+          continue;
+        }
+        let assigned = renumber.get(n);
+        if (assigned === undefined) {
+          cited.push(source);
+          assigned = cited.length;
+          renumber.set(n, assigned);
+        }
+        if (!kept.includes(assigned)) kept.push(assigned);
+      }
+      return kept.map((n) => `[${n}]`).join("");
+    });
+
+  const labels = LABELS[input.language];
+  const parts: string[] = input.offline ? [labels.offline] : [];
+  for (const section of input.sections) {
+    const text = outsideCode(tidySection(section.text), rewrite)
+      .replace(/[ \t]+([。，.,;；])/g, "$1")
+      .trim();
+    // A citation in a heading would be read as a number in the title of the section; headings cite nothing.
+    const heading = section.heading.replace(CITATION, "").replace(/\s+/g, " ").trim() || "…";
+    parts.push(`## ${heading}\n\n${text}`);
+  }
+  if (cited.length)
+    parts.push(`## ${labels.sources}\n\n${cited.map((source, i) => `${i + 1}. ${link(source)}`).join("\n")}`);
+  return { body: `${parts.join("\n\n")}\n`, sources: cited, dropped };
+}
+
+/** Section numbers in a citation group: "1, 3" → [1, 3]; "2-4" → [2, 3, 4]. */
+function expand(group: string): number[] {
+  const numbers: number[] = [];
+  for (const part of group.split(/\s*[,，、;]\s*/)) {
+    const range = /^(\d+)\s*[-–]\s*(\d+)$/.exec(part);
+    if (range) {
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      for (let n = from; n <= Math.min(to, from + 20); n++) numbers.push(n);
+    } else numbers.push(Number(part));
+  }
+  return numbers;
+}
+
+/** Drops what models add around a section despite the prompt: a leading heading, a trailing reference list. */
+function tidySection(text: string): string {
+  return text
+    .replace(/^\s*#{1,6}\s+.*\n+/, "")
+    .replace(/^\s*\[\d+\]\s*[:：]?.*https?:\/\/\S+.*$/gm, "")
+    .replace(/^#{1,2}(\s)/gm, "###$1")
+    .replace(/\n{3,}/g, "\n\n");
+}
+
+/** Applies `rewrite` to the text outside fenced code blocks. */
+function outsideCode(text: string, rewrite: (text: string) => string): string {
+  return text
+    .split(/(```[\s\S]*?```)/g)
+    .map((part) => (part.startsWith("```") ? part : rewrite(part)))
+    .join("");
+}
+
+function link(source: ReadSource): string {
+  const title = source.title.replace(/[[\]]/g, (c) => `\\${c}`);
+  const url = source.url.replace(/[()]/g, (c) => encodeURIComponent(c));
+  return `[${title}](${url})`;
+}

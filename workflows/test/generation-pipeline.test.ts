@@ -1,0 +1,378 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GenerationClient, RunView } from "../src/client.ts";
+import { startCms } from "./support/cms.ts";
+import { articlePage, prose, startFixtureWeb } from "./support/fixture-web.ts";
+import { startLlmStub } from "./support/llm-stub.ts";
+import { seedIndex } from "./support/meili.ts";
+import {
+  citationsIn,
+  eventually,
+  generationClient,
+  startWorker,
+  type TestWorker,
+  temporalConnection,
+} from "./support/worker.ts";
+
+const METADATA = "http://169.254.169.254/latest/meta-data/";
+
+// Real Temporal, real worker processes and the real CMS; the LLM and the web are local stand-ins.
+describe("generation pipeline", () => {
+  let llm: Awaited<ReturnType<typeof startLlmStub>>;
+  let cms: Awaited<ReturnType<typeof startCms>>;
+  let web: Awaited<ReturnType<typeof startFixtureWeb>>;
+  // With an LLM and private addresses allowed (the fixture web is on loopback); and offline, with nothing private.
+  let llmWorker: TestWorker;
+  let offlineWorker: TestWorker;
+  let llmClient: GenerationClient;
+  let offlineClient: GenerationClient;
+  let token: string;
+
+  beforeAll(async () => {
+    llm = await startLlmStub({ outlineMs: 150, sectionMs: 200, slowSectionMs: 2500, sections: 3 });
+    cms = await startCms();
+    token = cms.token;
+    const same = articlePage("Tidal energy basics", prose("Tidal energy"));
+    web = await startFixtureWeb({
+      "/tides": { body: same },
+      "/tides-mirror": { body: same },
+      "/turbines": { body: articlePage("Turbine design", prose("Turbine design")) },
+      "/notes.md": { type: "text/markdown", body: `# Field notes\n\n${prose("Field work").join("\n\n")}` },
+      "/to-metadata": { status: 302, headers: { location: METADATA } },
+      "/huge": { body: articlePage("Huge", prose("Huge", 400)) },
+      "/kill-a": { body: articlePage("Kill A", prose("Wave power")) },
+      "/kill-b": { body: articlePage("Kill B", prose("Tidal lagoons")) },
+      "/stop-a": { body: articlePage("Stop A", prose("Lagoon walls")) },
+      "/local": { body: articlePage("Local", prose("Local")) },
+      "/slow": { body: articlePage("Slow", prose("Slow")), delayMs: 5000 },
+      "/web-a": { body: articlePage("Web result A", prose("Ocean currents")) },
+      "/web-b": { body: articlePage("Web result B", prose("Grid storage")) },
+      "/zh": { body: articlePage("潮汐能", ["潮汐能是一种可再生能源。".repeat(12)]) },
+    });
+    // Web search APIs, speaking SearXNG's and Serper's JSON; their results point at the fixture pages.
+    Object.assign(web.pages, {
+      "/searxng/search": {
+        type: "application/json",
+        body: JSON.stringify({
+          results: [
+            { url: `${web.url}/web-a`, title: "Web result A", content: "Ocean currents." },
+            { url: `${web.url}/tides#top`, title: "Already given", content: "" },
+          ],
+        }),
+      },
+      "/serper/search": {
+        type: "application/json",
+        body: JSON.stringify({
+          organic: [
+            { link: `${web.url}/web-b`, title: "Web result B", snippet: "Grid storage." },
+            { link: "http://169.254.169.254/computeMetadata/v1/", title: "Metadata", snippet: "" },
+          ],
+        }),
+      },
+    });
+    const common = { CMS_URL: cms.url, CMS_WORKER_TOKEN: token, FETCH_MAX_BYTES: "100000", FETCH_TIMEOUT_MS: "1500" };
+    llmWorker = await startWorker({
+      ...common,
+      OPENAI_BASE_URL: llm.url,
+      OPENAI_API_KEY: "test-key",
+      FETCH_ALLOW_PRIVATE: "true",
+      SEARXNG_URL: `${web.url}/searxng`,
+      SERPER_URL: `${web.url}/serper`,
+      SERPER_API_KEY: "serper-test-key",
+    });
+    offlineWorker = await startWorker({ ...common, FETCH_ALLOW_PRIVATE: "false" });
+    llmClient = await generationClient(llmWorker.taskQueue);
+    offlineClient = await generationClient(offlineWorker.taskQueue);
+  });
+
+  afterAll(async () => {
+    await llmClient?.close();
+    await offlineClient?.close();
+    await llmWorker?.stop();
+    await offlineWorker?.stop();
+    await Promise.all([llm?.close(), cms?.close(), web?.close()]);
+  });
+
+  const finished = (client: GenerationClient, runId: string, timeoutMs = 60_000) =>
+    eventually(
+      async () => {
+        const view = await client.getRun(runId);
+        return ["done", "failed", "cancelled"].includes(view.status) && view;
+      },
+      timeoutMs,
+      250,
+    );
+  const logOf = (view: RunView) => view.log.map((line) => line.message).join("\n");
+  /** Waits until the server holds a checkpoint with `sections` written; returns the pid of the worker running it. */
+  const checkpointed = async (runId: string, sections = 1) => {
+    const connection = await temporalConnection();
+    try {
+      return await eventually(
+        async () => {
+          const { pendingActivities } = await connection.workflowService.describeWorkflowExecution({
+            namespace: "default",
+            execution: { workflowId: runId },
+          });
+          const pending = pendingActivities?.[0];
+          const payload = pending?.heartbeatDetails?.payloads?.[0]?.data;
+          if (!pending || !payload) return false;
+          const checkpoint = JSON.parse(Buffer.from(payload).toString("utf8")) as { sections?: unknown[] };
+          return (checkpoint.sections?.length ?? 0) >= sections && Number(pending.lastWorkerIdentity?.split("@")[0]);
+        },
+        30_000,
+        200,
+      );
+    } finally {
+      await connection.close();
+    }
+  };
+
+  it("researches the web and the creator's URLs, cites only what it read, refuses SSRF targets, rides out LLM 429 and 500", async () => {
+    const runId = await llmClient.start(
+      {
+        creatorId: "writer1",
+        topic: "Tidal energy [429][500]",
+        language: "en",
+        urls: [
+          `${web.url}/tides`,
+          `${web.url}/tides-mirror`,
+          `${web.url}/turbines`,
+          `${web.url}/notes.md`,
+          `${web.url}/missing`,
+          METADATA,
+          `${web.url}/to-metadata`,
+          `${web.url}/huge`,
+          `${web.url}/slow`,
+        ],
+        references: "My own notes on tides: they are predictable.",
+        webSearch: true,
+      },
+      { quota: 3 },
+    );
+    const view = await finished(llmClient, runId);
+    expect(view.status, logOf(view)).toBe("done");
+    const log = logOf(view);
+
+    const stored = cms.drafts.get(runId);
+    expect(stored?.writes).toBe(1);
+    const draft = stored?.draft;
+    if (!draft) throw new Error("no draft");
+    expect(view.result?.documentId).toBe(stored?.documentId);
+
+    // Sources: exactly the readable, distinct pages; every citation resolves to one of them; nothing unread.
+    const urls = draft.sources.map((source) => source.url);
+    expect(urls.sort()).toEqual(
+      ["/notes.md", "/tides", "/turbines", "/web-a", "/web-b"].map((path) => `${web.url}${path}`).sort(),
+    );
+    const cited = citationsIn(draft.body);
+    expect(cited.length).toBeGreaterThan(0);
+    expect(Math.max(...cited)).toBeLessThanOrEqual(draft.sources.length);
+    expect(new Set(cited)).toEqual(new Set(draft.sources.map((_, i) => i + 1)));
+    expect(draft.body).not.toContain("[99]");
+    expect(draft.body).not.toMatch(/think|\[42\]|\[7\]/i);
+    expect(draft.body).toMatch(/^## Sources$/m);
+    expect(log).toMatch(/citation\(s\) named sources that were not read and were removed/);
+
+    // Refusals and skips, each with its reason in the run log.
+    expect(log).toContain(`refused ${METADATA}: 169.254.169.254 is a link-local address`);
+    expect(log).toContain(
+      `refused ${web.url}/to-metadata (redirected to ${METADATA}): 169.254.169.254 is a link-local address`,
+    );
+    expect(log).toContain(`could not read ${web.url}/missing: the server answered 404`);
+    expect(log).toContain(`skipped ${web.url}/tides-mirror: same text as ${web.url}/tides`);
+    expect(log).toMatch(new RegExp(`could not read ${web.url}/huge: larger than FETCH_MAX_BYTES`));
+    expect(log).toContain(`could not read ${web.url}/slow: no complete answer within 1500 ms`);
+    expect(log).toContain(
+      "refused http://169.254.169.254/computeMetadata/v1/: 169.254.169.254 is a link-local address",
+    );
+    expect(web.hits.get("/to-metadata")).toBe(1);
+    expect(web.hits.get("/tides")).toBe(1);
+
+    // The search APIs were asked the way they expect.
+    const searx = web.requests.find((request) => request.url.startsWith("/searxng/search"));
+    expect(new URL(searx?.url ?? "", web.url).searchParams.get("format")).toBe("json");
+    expect(new URL(searx?.url ?? "", web.url).searchParams.get("q")).toBe("Tidal energy [429][500]");
+    const serper = web.requests.find((request) => request.url === "/serper/search");
+    expect(serper?.method).toBe("POST");
+    expect(serper?.headers["x-api-key"]).toBe("serper-test-key");
+    expect(JSON.parse(serper?.body ?? "{}")).toMatchObject({ q: "Tidal energy [429][500]", hl: "en" });
+
+    // The LLM's 429 (Retry-After: 1) and 500 were retried, and usage and cost were recorded.
+    const calls = llm.calls.filter((call) => call.topic === "Tidal energy [429][500]");
+    const outlines = calls.filter((call) => call.kind === "outline");
+    expect(outlines.map((call) => call.status)).toEqual([429, 200]);
+    expect((outlines[1]?.at ?? 0) - (outlines[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    expect(calls.filter((call) => call.kind === "section").map((call) => call.status)).toEqual([500, 200, 200, 200]);
+    expect(log).toMatch(/the language model answered 429; retrying in 1\.0 s/);
+    expect(draft.generation).toMatchObject({ runId, model: "gpt-4o-mini", offlineWriter: false });
+    expect(draft.generation.promptTokens).toBeGreaterThan(0);
+    expect(draft.generation.completionTokens).toBeGreaterThan(0);
+    expect(draft.generation.costUsd).toBeGreaterThan(0);
+    expect(view.result?.usage.promptTokens).toBe(draft.generation.promptTokens);
+
+    // The worker's metrics saw it.
+    const metrics = await (await fetch(llmWorker.metricsUrl)).text();
+    expect(metrics).toMatch(/inkstone_generation_slots 2/);
+    expect(metrics).toMatch(/inkstone_generation_active_slots 0/);
+    expect(metrics).toMatch(/inkstone_generation_stage_seconds_count\{stage="write"\} [1-9]/);
+    expect(metrics).toMatch(/inkstone_generation_queue_seconds_count [1-9]/);
+    expect(metrics).toMatch(/inkstone_generation_queue_depth 0/);
+    expect(metrics).toMatch(/inkstone_llm_tokens_total\{model="gpt-4o-mini",direction="completion"\} [1-9]/);
+  });
+
+  it("asks again when a section comes back in the wrong language", async () => {
+    const topic = "潮汐能 [wronglang]";
+    const runId = await llmClient.start(
+      { creatorId: "writer5", topic, language: "zh-CN", urls: [`${web.url}/zh`], webSearch: false },
+      { quota: 3 },
+    );
+    const view = await finished(llmClient, runId);
+    expect(view.status, logOf(view)).toBe("done");
+    expect(logOf(view)).toContain("section 1 came back in the wrong language; asking once more");
+    const firstSection = llm.calls.filter((call) => call.topic === topic && call.heading === `第1部分：${topic}`);
+    expect(firstSection).toHaveLength(2);
+    const body = cms.drafts.get(runId)?.draft.body ?? "";
+    expect(body).not.toContain("This part explains");
+    expect(body).toContain("本节讨论");
+  });
+
+  it("resumes a run whose worker was killed from its last finished step and saves exactly one draft", async () => {
+    const topic = "Wave power [slow]";
+    const runId = await llmClient.start(
+      {
+        creatorId: "writer2",
+        topic,
+        language: "en",
+        urls: [`${web.url}/kill-a`, `${web.url}/kill-b`],
+        webSearch: false,
+      },
+      { quota: 3 },
+    );
+    // Wait until the checkpoint with the outline and the first section has reached the server.
+    const pid = await checkpointed(runId);
+    process.kill(pid, "SIGKILL");
+    // Same task queue and settings, new process (and metrics port).
+    const { WORKER_METRICS_PORT: _port, ...settings } = llmWorker.env;
+    llmWorker = await startWorker(settings);
+    {
+      const view = await finished(llmClient, runId, 90_000);
+      expect(view.status, logOf(view)).toBe("done");
+      expect(view.attempts).toBe(2);
+      expect(logOf(view)).toMatch(
+        /resumed \(attempt 2\).*already done: research, 2 sources read, outline, [12] of 3 sections written/,
+      );
+
+      expect(cms.drafts.get(runId)?.writes).toBe(1);
+      expect(await cms.draftRowsFor(runId)).toBe(1);
+      expect(cms.calls.filter((call) => call.path === `/api/generation/drafts/${runId}`)).toHaveLength(1);
+      // Finished steps were not redone: pages read once, one outline, the first section written once.
+      expect(web.hits.get("/kill-a")).toBe(1);
+      expect(web.hits.get("/kill-b")).toBe(1);
+      const calls = llm.calls.filter((call) => call.topic === topic);
+      expect(calls.filter((call) => call.kind === "outline")).toHaveLength(1);
+      expect(calls.filter((call) => call.heading === `Part 1: ${topic}`)).toHaveLength(1);
+    }
+  });
+
+  it("hands a run over when its worker is stopped (SIGTERM) mid-run, without redoing finished steps", async () => {
+    const topic = "Tidal lagoons [slow]";
+    const runId = await llmClient.start(
+      { creatorId: "writer6", topic, language: "en", urls: [`${web.url}/stop-a`], webSearch: false },
+      { quota: 3 },
+    );
+    await checkpointed(runId);
+    await llmWorker.stop();
+    const { WORKER_METRICS_PORT: _port, ...settings } = llmWorker.env;
+    llmWorker = await startWorker(settings);
+    const view = await finished(llmClient, runId, 60_000);
+    expect(view.status, logOf(view)).toBe("done");
+    expect(view.attempts).toBe(2);
+    expect(logOf(view)).toContain("the worker was shut down; resuming from the last finished step");
+    expect(cms.drafts.get(runId)?.writes).toBe(1);
+    expect(web.hits.get("/stop-a")).toBe(1);
+    const calls = llm.calls.filter((call) => call.topic === topic);
+    expect(calls.filter((call) => call.kind === "outline")).toHaveLength(1);
+    expect(calls.filter((call) => call.heading === `Part 1: ${topic}`)).toHaveLength(1);
+  });
+
+  it("writes offline from community articles with citations, and refuses loopback when private addresses are off", async () => {
+    const prefix = String(offlineWorker.env.MEILI_INDEX_PREFIX);
+    const paragraphs = (subject: string) =>
+      [
+        `${subject}是一种利用海水涨落发电的可再生能源技术。`,
+        `研究人员在多个海湾测量了${subject}的发电量，结果与早期研究一致。`,
+        `建设${subject}电站需要权衡成本、生态影响和当地社区的利益。`,
+        `与风能和太阳能相比，${subject}的出力更容易预测。`,
+      ].join("");
+    await seedIndex(prefix, [
+      {
+        documentId: "a1",
+        locale: "zh-CN",
+        slug: "tidal-power",
+        title: "潮汐能发电入门",
+        summary: "潮汐能的基本原理。",
+        body: paragraphs("潮汐能"),
+      },
+      {
+        documentId: "a2",
+        locale: "zh-CN",
+        slug: "tidal-lagoon",
+        title: "潮汐能潟湖电站",
+        summary: "潟湖电站的利弊。",
+        body: paragraphs("潮汐能潟湖"),
+      },
+    ]);
+    const runId = await offlineClient.start(
+      {
+        creatorId: "writer3",
+        topic: "潮汐能",
+        idea: "写给普通读者的潮汐能介绍。",
+        language: "zh-CN",
+        urls: [`${web.url}/local`, METADATA],
+        references: "潮汐每天涨落两次。潮汐能电站通常建在海湾或河口。",
+        webSearch: true,
+      },
+      { quota: 3 },
+    );
+    const view = await finished(offlineClient, runId);
+    const log = logOf(view);
+    expect(view.status, log).toBe("done");
+    expect(log).toContain(`refused ${web.url}/local: 127.0.0.1 is a loopback address; set FETCH_ALLOW_PRIVATE=true`);
+    expect(log).toContain(`refused ${METADATA}: 169.254.169.254 is a link-local address`);
+    expect(web.hits.get("/local")).toBeUndefined();
+
+    const draft = cms.drafts.get(runId)?.draft;
+    if (!draft) throw new Error("no draft");
+    expect(draft.generation).toMatchObject({ offlineWriter: true, model: "offline-extractive", promptTokens: 0 });
+    expect(view.result?.offlineWriter).toBe(true);
+    expect(draft.body).toContain("离线写作器");
+    const headings = draft.body.match(/^## .+$/gm) ?? [];
+    expect(headings.length).toBeGreaterThanOrEqual(3);
+    expect(headings.at(-1)).toBe("## 参考资料");
+    // Cited sources are the community's articles, linked where readers find them.
+    expect(draft.sources.map((source) => new URL(source.url).pathname).sort()).toEqual([
+      "/zh-CN/a/tidal-lagoon",
+      "/zh-CN/a/tidal-power",
+    ]);
+    const cited = citationsIn(draft.body);
+    expect(new Set(cited)).toEqual(new Set(draft.sources.map((_, i) => i + 1)));
+  });
+
+  it("fails a run with nothing to write from, with a reason, and tells the CMS", async () => {
+    const runId = await offlineClient.start(
+      { creatorId: "writer4", topic: "Qzxv wlpr", language: "en", urls: [METADATA], webSearch: false },
+      { quota: 3 },
+    );
+    const view = await finished(offlineClient, runId);
+    expect(view.status).toBe("failed");
+    expect(view.error).toMatch(/no source could be read and no references or files were given/);
+    expect(view.attempts).toBe(1);
+    await eventually(() => cms.failures.some((entry) => entry.runId === runId), 10_000);
+    expect(cms.failures.find((entry) => entry.runId === runId)?.failure).toMatchObject({
+      creatorId: "writer4",
+      topic: "Qzxv wlpr",
+    });
+    expect(cms.drafts.has(runId)).toBe(false);
+    const metrics = await (await fetch(offlineWorker.metricsUrl)).text();
+    expect(metrics).toMatch(/inkstone_generation_failures_total\{kind="no-material",retryable="false"\} 1/);
+  });
+});

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  Forbidden,
+  type GenerationClient,
+  type GenerationInputDraft,
+  InvalidRequest,
+  type QueueEntry,
+  QuotaExceeded,
+  type RunView,
+} from "../src/client.ts";
+import { startCms } from "./support/cms.ts";
+import { articlePage, prose, startFixtureWeb } from "./support/fixture-web.ts";
+import { startLlmStub } from "./support/llm-stub.ts";
+import { eventually, generationClient, startWorker, type TestWorker, temporalConnection } from "./support/worker.ts";
+
+// Real Temporal dev server, the real built worker (2 slots), a stub LLM slow enough to watch the queue move.
+describe("generation queue and slots", () => {
+  let llm: Awaited<ReturnType<typeof startLlmStub>>;
+  let cms: Awaited<ReturnType<typeof startCms>>;
+  let web: Awaited<ReturnType<typeof startFixtureWeb>>;
+  let worker: TestWorker;
+  let client: GenerationClient;
+
+  beforeAll(async () => {
+    llm = await startLlmStub({ outlineMs: 300, sectionMs: 600, sections: 3 });
+    cms = await startCms();
+    const token = cms.token;
+    web = await startFixtureWeb({ "/source": { body: articlePage("Tidal energy", prose("Tidal energy")) } });
+    worker = await startWorker({
+      OPENAI_BASE_URL: llm.url,
+      OPENAI_API_KEY: "test-key",
+      FETCH_ALLOW_PRIVATE: "true",
+      CMS_URL: cms.url,
+      CMS_WORKER_TOKEN: token,
+      GENERATION_CONCURRENCY: "2",
+    });
+    client = await generationClient(worker.taskQueue);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await worker?.stop();
+    await Promise.all([llm?.close(), cms?.close(), web?.close()]);
+  });
+
+  const input = (creatorId: string, topic: string): GenerationInputDraft => ({
+    creatorId,
+    topic,
+    language: "en",
+    urls: [`${web.url}/source`],
+    webSearch: false,
+  });
+  const statusOf = async (runId: string, status: RunView["status"]) => {
+    const view = await client.getRun(runId);
+    return view.status === status && view;
+  };
+
+  it("runs six submissions two at a time, in submit order, with queue positions that only fall", async () => {
+    const samples: { at: number; queue: QueueEntry[] }[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        samples.push({ at: Date.now(), queue: await client.listQueue({ maxAgeMs: 0 }) });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+
+    const ids: string[] = [];
+    for (let i = 1; i <= 6; i++) ids.push(await client.start(input(`creator${i}`, `Queue run ${i}`), { quota: 3 }));
+    const last = ids[5] as string;
+    const watched = (async () => {
+      const views: RunView[] = [];
+      for await (const view of client.watch(last, { intervalMs: 150 })) views.push(view);
+      return views;
+    })();
+    const views = await Promise.all(ids.map((id) => eventually(() => statusOf(id, "done"), 90_000, 250)));
+    sampling = false;
+    await sampler;
+
+    // Never more than two active at once, in any sample; and the queue was really observed.
+    for (const { queue } of samples)
+      expect(queue.filter((entry) => entry.status === "active").length).toBeLessThanOrEqual(2);
+    expect(
+      Math.max(...samples.map(({ queue }) => queue.filter((e) => e.status === "queued").length)),
+    ).toBeGreaterThanOrEqual(3);
+
+    // Runs took slots in the order they were submitted.
+    const startedAt = views.map((view) => Date.parse(view.startedAt ?? ""));
+    expect([...startedAt].sort((a, b) => a - b)).toEqual(startedAt);
+
+    // Queued runs are listed in submit order, positions 1..n, and each run's position only ever falls.
+    for (const { queue } of samples) {
+      const queued = queue.filter((entry) => entry.status === "queued");
+      expect(queued.map((entry) => entry.position)).toEqual(queued.map((_, i) => i + 1));
+      const order = queued.map((entry) => ids.indexOf(entry.runId));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+    for (const id of ids) {
+      const positions = samples.flatMap(({ queue }) =>
+        queue.filter((e) => e.runId === id && e.position).map((e) => e.position ?? 0),
+      );
+      for (let i = 1; i < positions.length; i++) expect(positions[i]).toBeLessThanOrEqual(positions[i - 1] as number);
+    }
+
+    // A freed slot is taken quickly: the k-th start after the first two follows the k-th finish.
+    const finished = views.map((view) => Date.parse(view.finishedAt ?? "")).sort((a, b) => a - b);
+    const handoffs = startedAt.slice(2).map((start, k) => start - (finished[k] as number));
+    for (const gap of handoffs) expect(gap).toBeLessThan(2000);
+
+    // Every run saved exactly one draft, and the watcher followed the last run from the queue to its draft.
+    for (const id of ids) expect(cms.drafts.get(id)?.writes).toBe(1);
+    const followed = await watched;
+    expect(followed[0]?.status).toBe("queued");
+    expect(followed.map((view) => view.status)).toContain("active");
+    expect(followed.at(-1)?.status).toBe("done");
+    expect(followed.at(-1)?.result?.documentId).toBe(cms.drafts.get(last)?.documentId);
+    const lastPositions = followed.flatMap((view) => (view.position ? [view.position] : []));
+    expect(lastPositions[0]).toBeGreaterThanOrEqual(3);
+  });
+
+  it("cancels a queued run before it starts, and an active run within seconds, handing its slot on", async () => {
+    const hangOne = await client.start(input("owner", "Hang one [hang]"), { quota: 5 });
+    const hangTwo = await client.start(input("owner", "Hang two [hang]"), { quota: 5 });
+    await eventually(
+      () => llm.calls.filter((c) => c.kind === "section" && c.topic.startsWith("Hang")).length === 2,
+      30_000,
+    );
+    const queued = await client.start(input("other", "Never starts"), { quota: 5 });
+    expect(await client.getRun(queued)).toMatchObject({ status: "queued", position: 1 });
+
+    await expect(client.cancel(queued, { actorId: "stranger", isEditor: false })).rejects.toBeInstanceOf(Forbidden);
+    await client.cancel(queued, { actorId: "other", isEditor: false });
+    await eventually(() => statusOf(queued, "cancelled"), 10_000);
+    const connection = await temporalConnection();
+    try {
+      const { history } = await connection.workflowService.getWorkflowExecutionHistory({
+        namespace: "default",
+        execution: { workflowId: queued },
+      });
+      const events = history?.events ?? [];
+      expect(events.some((event) => event.activityTaskScheduledEventAttributes)).toBe(true);
+      expect(events.some((event) => event.activityTaskStartedEventAttributes)).toBe(false);
+    } finally {
+      await connection.close();
+    }
+    expect(llm.calls.filter((call) => call.topic === "Never starts")).toHaveLength(0);
+    expect(cms.calls.filter((call) => call.path.includes(queued))).toHaveLength(0);
+
+    const next = await client.start(input("other", "Takes the freed slot"), { quota: 5 });
+    expect((await client.getRun(next)).position).toBe(1);
+    const cancelAt = Date.now();
+    await client.cancel(hangOne, { actorId: "an-editor", isEditor: true });
+    const stoppedAt = await eventually(async () => (await statusOf(hangOne, "cancelled")) && Date.now(), 10_000, 50);
+    expect(stoppedAt - cancelAt).toBeLessThan(5000);
+    expect(llm.calls.find((c) => c.topic === "Hang one [hang]" && c.kind === "section")?.abortedAt).toBeDefined();
+    const taken = await eventually(
+      async () => {
+        const view = await client.getRun(next);
+        return view.startedAt !== undefined && view;
+      },
+      10_000,
+      50,
+    );
+    expect(Date.parse(taken.startedAt ?? "") - stoppedAt).toBeLessThan(2000);
+    expect(cms.calls.filter((call) => call.path.includes(hangOne))).toHaveLength(0);
+
+    await client.cancel(hangTwo, { actorId: "owner", isEditor: false });
+    await eventually(() => statusOf(hangTwo, "cancelled"), 10_000);
+    await eventually(() => statusOf(next, "done"), 30_000);
+    expect(cms.drafts.has(hangTwo)).toBe(false);
+  });
+
+  it("answers a double submit with one run and refuses runs beyond the creator's quota", async () => {
+    const request = input("twice", "Submitted twice [hang]");
+    const [first, second] = await Promise.all([
+      client.start(request, { quota: 1 }),
+      client.start({ ...request, topic: "  Submitted   twice [hang] " }, { quota: 1 }),
+    ]);
+    expect(second).toBe(first);
+    await eventually(() => statusOf(first, "active"), 15_000);
+    const connection = await temporalConnection();
+    try {
+      const { executions } = await connection.workflowService.listWorkflowExecutions({
+        namespace: "default",
+        query: `WorkflowId = "${first}"`,
+      });
+      expect(executions).toHaveLength(1);
+    } finally {
+      await connection.close();
+    }
+    // Over the quota, the same request still finds its run; a different one is refused.
+    expect(await client.start(request, { quota: 1 })).toBe(first);
+    await expect(client.start(input("twice", "Something else"), { quota: 1 })).rejects.toBeInstanceOf(QuotaExceeded);
+    await expect(client.start({ ...request, topic: "" }, { quota: 1 })).rejects.toBeInstanceOf(InvalidRequest);
+    await expect(client.start({ ...request, urls: ["file:///etc/passwd"] }, { quota: 1 })).rejects.toBeInstanceOf(
+      InvalidRequest,
+    );
+    await client.cancel(first, { actorId: "twice", isEditor: false });
+    await eventually(() => statusOf(first, "cancelled"), 10_000);
+  });
+});

@@ -1,0 +1,109 @@
+// The real CMS (built Strapi, its own database) behind a recording proxy. The proxy lets tests count what the
+// worker sent (one PUT per saved draft, failures reported) and turns the tests' creator names ("writer1") into
+// real members, signed up on first sight — the CMS itself validates and stores everything.
+import type { GenerationDraft, GenerationFailure } from "@inkstone/config";
+import pg from "pg";
+import { startTestApps } from "../../../scripts/test/services.ts";
+import { listen, readBody } from "./http.ts";
+
+export type StoredDraft = { documentId: string; runId: string; draft: GenerationDraft; writes: number };
+export type CmsCall = { method: string; path: string; status: number; at: number };
+
+export async function startCms() {
+  const { env } = await startTestApps(["cms"]);
+  const upstream = String(env.CMS_URL);
+  const token = String(env.CMS_WORKER_TOKEN);
+  const drafts = new Map<string, StoredDraft>();
+  const failures: { runId: string; failure: GenerationFailure }[] = [];
+  const calls: CmsCall[] = [];
+  const members = new Map<string, Promise<string>>();
+  const db = new pg.Client({ connectionString: String(env.DATABASE_URL) });
+  await db.connect();
+
+  /** A real member's documentId for a test's creator name. */
+  const member = (name: string) => {
+    let id = members.get(name);
+    if (!id) {
+      id = (async () => {
+        const username = name.toLowerCase().replace(/[^a-z0-9_-]/g, "-");
+        const response = await fetch(`${upstream}/api/auth/local/register`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ username, email: `${username}@example.test`, password: "Passw0rd-long" }),
+        });
+        const body = (await response.json()) as { user?: { documentId: string } };
+        if (!body.user) throw new Error(`could not sign ${name} up: ${JSON.stringify(body)}`);
+        return body.user.documentId;
+      })();
+      members.set(name, id);
+    }
+    return id;
+  };
+
+  const http = await listen(async (request, response) => {
+    const method = request.method ?? "GET";
+    const path = request.url ?? "/";
+    const text = await readBody(request);
+    let sent: { data?: { creatorId?: string } } | undefined;
+    let forwarded = text;
+    try {
+      sent = text ? JSON.parse(text) : undefined;
+      if (sent?.data?.creatorId)
+        forwarded = JSON.stringify({ ...sent, data: { ...sent.data, creatorId: await member(sent.data.creatorId) } });
+    } catch {
+      // Not JSON: forwarded as is, the CMS answers 400.
+    }
+    const reply = await fetch(`${upstream}${path}`, {
+      method,
+      headers: {
+        "content-type": String(request.headers["content-type"] ?? "application/json"),
+        ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+      },
+      body: method === "GET" ? undefined : forwarded,
+    });
+    const answer = await reply.text();
+    calls.push({ method, path, status: reply.status, at: Date.now() });
+    const draftRoute = /^\/api\/generation\/drafts\/([^/]+)$/.exec(path);
+    if (method === "PUT" && draftRoute?.[1] && reply.ok) {
+      const runId = decodeURIComponent(draftRoute[1]);
+      const { documentId } = (JSON.parse(answer) as { data: { documentId: string } }).data;
+      const stored = drafts.get(runId) ?? { documentId, runId, draft: sent?.data as GenerationDraft, writes: 0 };
+      stored.draft = sent?.data as GenerationDraft;
+      stored.writes++;
+      drafts.set(runId, stored);
+    }
+    const failedRoute = /^\/api\/generation\/runs\/([^/]+)\/failed$/.exec(path);
+    if (method === "POST" && failedRoute?.[1] && reply.ok)
+      failures.push({ runId: decodeURIComponent(failedRoute[1]), failure: sent?.data as GenerationFailure });
+    response.writeHead(reply.status, { "content-type": "application/json" }).end(answer);
+  });
+
+  return {
+    url: http.url,
+    token,
+    drafts,
+    failures,
+    calls,
+    /** Draft rows the CMS holds for a run: the proof that retries and restarts saved exactly one draft. */
+    async draftRowsFor(runId: string): Promise<number> {
+      const documentId = drafts.get(runId)?.documentId;
+      if (!documentId) return 0;
+      const { rows } = await db.query(
+        "SELECT count(*)::int AS n FROM articles WHERE document_id = $1 AND published_at IS NULL",
+        [documentId],
+      );
+      return rows[0].n;
+    },
+    /** Drafts in the CMS in all. */
+    async draftCount(): Promise<number> {
+      const { rows } = await db.query(
+        "SELECT count(DISTINCT document_id)::int AS n FROM articles WHERE published_at IS NULL",
+      );
+      return rows[0].n;
+    },
+    async close() {
+      await http.close();
+      await db.end();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+// A local OpenAI-compatible chat completions server standing in for the LLM: SSE streaming with a usage chunk,
+// configurable delays, and faults injected by markers in the article topic:
+//   [429]        the first outline request for the topic answers 429 with Retry-After: 1
+//   [500]        the first section request for the topic answers 500
+//   [hang]       section requests send one chunk, then nothing until the client goes away
+//   [slow]       sections take `slowSectionMs`
+//   [wronglang]  the first section comes back in English whatever language was asked for
+import { listen, readBody } from "./http.ts";
+
+export type LlmCall = {
+  kind: "outline" | "section" | "other";
+  topic: string;
+  heading: string;
+  model: string;
+  status: number;
+  at: number;
+  /** Set when the client closed the connection before the answer ended. */
+  abortedAt?: number;
+};
+
+export type LlmStubConfig = {
+  outlineMs: number;
+  sectionMs: number;
+  slowSectionMs: number;
+  sections: number;
+};
+
+type Message = { role: string; content: string };
+
+export async function startLlmStub(initial: Partial<LlmStubConfig> = {}) {
+  const config: LlmStubConfig = { outlineMs: 200, sectionMs: 300, slowSectionMs: 2500, sections: 3, ...initial };
+  const calls: LlmCall[] = [];
+  const seen = new Set<string>();
+  const once = (key: string) => !seen.has(key) && seen.add(key) !== undefined;
+
+  const http = await listen(async (request, response) => {
+    if (request.method !== "POST" || !request.url?.endsWith("/chat/completions")) {
+      response.writeHead(404).end();
+      return;
+    }
+    const body = JSON.parse(await readBody(request)) as { model: string; messages: Message[]; stream?: boolean };
+    const prompt = body.messages.map((m) => m.content).join("\n");
+    const kind = prompt.includes("TASK: OUTLINE") ? "outline" : prompt.includes("TASK: SECTION") ? "section" : "other";
+    const topic = /^Topic: (.*)$/m.exec(prompt)?.[1] ?? "";
+    const heading = /^Write section \d+ of \d+: (.*)$/m.exec(prompt)?.[1] ?? "";
+    const zh = /^Language: zh-CN$/m.test(prompt);
+    const call: LlmCall = { kind, topic, heading, model: body.model, status: 200, at: Date.now() };
+    calls.push(call);
+    const fail = (status: number, headers: Record<string, string> = {}) => {
+      call.status = status;
+      response
+        .writeHead(status, { "content-type": "application/json", ...headers })
+        .end(JSON.stringify({ error: { message: `stub ${status}`, type: "stub_error", code: null } }));
+    };
+    if (kind === "outline" && topic.includes("[429]") && once(`429:${topic}`)) return fail(429, { "retry-after": "1" });
+    if (kind === "section" && topic.includes("[500]") && once(`500:${topic}`)) return fail(500);
+
+    response.on("close", () => {
+      if (!response.writableFinished) call.abortedAt = Date.now();
+    });
+    const sources = [...prompt.matchAll(/^\[(\d+)\] .+ — https?:\/\/\S+$/gm)].map((m) => Number(m[1]));
+    const english = !zh || (kind === "section" && topic.includes("[wronglang]") && once(`lang:${topic}`));
+    const text =
+      kind === "outline"
+        ? outline(topic, config.sections, sources, zh)
+        : section(heading, [...new Set(sources)], english);
+    const hang = kind === "section" && topic.includes("[hang]");
+    const delay =
+      kind === "outline" ? config.outlineMs : topic.includes("[slow]") ? config.slowSectionMs : config.sectionMs;
+    await stream(response, body.model, text, prompt.length, hang ? Number.POSITIVE_INFINITY : delay);
+  });
+
+  return { url: `${http.url}/v1`, calls, config, close: http.close };
+}
+
+async function stream(
+  response: import("node:http").ServerResponse,
+  model: string,
+  text: string,
+  promptChars: number,
+  delayMs: number,
+): Promise<void> {
+  response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  const id = `chatcmpl-${Math.random().toString(36).slice(2)}`;
+  const send = (payload: unknown) => response.write(`data: ${JSON.stringify(payload)}\n\n`);
+  const chunk = (delta: Record<string, string>, finish: string | null = null) =>
+    send({
+      id,
+      object: "chat.completion.chunk",
+      created: 0,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
+  const pieces = text.match(/[\s\S]{1,40}/g) ?? [];
+  chunk({ role: "assistant", content: "" });
+  if (!Number.isFinite(delayMs)) {
+    chunk({ content: pieces[0] ?? "" });
+    return; // hang: the client has to give up (cancellation) for this request to end
+  }
+  for (const piece of pieces) {
+    if (response.destroyed) return;
+    await new Promise((resolve) => setTimeout(resolve, delayMs / pieces.length));
+    chunk({ content: piece });
+  }
+  chunk({}, "stop");
+  send({
+    id,
+    object: "chat.completion.chunk",
+    created: 0,
+    model,
+    choices: [],
+    usage: {
+      prompt_tokens: Math.ceil(promptChars / 4),
+      completion_tokens: Math.ceil(text.length / 4),
+      total_tokens: Math.ceil(promptChars / 4) + Math.ceil(text.length / 4),
+    },
+  });
+  response.end("data: [DONE]\n\n");
+}
+
+function outline(topic: string, count: number, sources: number[], zh: boolean): string {
+  const sections = Array.from({ length: count }, (_, i) => ({
+    heading: zh ? `第${i + 1}部分：${topic}` : `Part ${i + 1}: ${topic}`,
+    points: [zh ? "要点" : "a point"],
+    sources: sources.slice(0, 2),
+  }));
+  const json = {
+    title: zh ? `关于${topic}的文章` : `All about ${topic}`,
+    summary: zh ? `本文介绍${topic}。` : `An article about ${topic}.`,
+    tags: [zh ? "能源" : "energy"],
+    sections,
+  };
+  // Reasoning models think out loud before answering; the worker must strip this.
+  return `<think>The user wants an outline. Let me plan [7] sections.</think>\n\`\`\`json\n${JSON.stringify(json)}\n\`\`\``;
+}
+
+function section(heading: string, sources: number[], english: boolean): string {
+  const cite = sources.map((n) => `[${n}]`).join("");
+  const thinking = "<think>I should cite [42] here.</think>";
+  return english
+    ? `${thinking}This part explains ${heading} with evidence from the sources ${cite}. Engineers weigh costs and benefits carefully [${sources[0] ?? 1}]. A claim from a source nobody read [99].`
+    : `${thinking}本节讨论${heading}，并引用了资料${cite}。工程师会仔细权衡成本与收益[${sources[0] ?? 1}]。这里引用了一个没有读过的资料[99]。`;
+}
