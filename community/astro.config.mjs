@@ -6,12 +6,12 @@ import { defineConfig } from "astro/config";
 export default defineConfig({
   output: "server",
   adapter: node({ mode: "standalone" }),
-  // Canonical links are built from COMMUNITY_URL at request time (src/lib/env.ts), not from this build-time value.
+  // Canonical links are built from COMMUNITY_URL at request time (src/lib/page.ts), not from this build-time value.
   site: "http://127.0.0.1:4321",
-  i18n: {
-    locales: ["zh-CN", "en"],
-    defaultLocale: "zh-CN",
-    routing: { prefixDefaultLocale: false },
-  },
-  security: { checkOrigin: true },
+  // Locales are path segments (/zh-CN/…, /en/…) handled by the pages themselves; see src/lib/i18n.
+  // Our middleware checks Origin against COMMUNITY_URL for every non-GET request (src/middleware/origin.ts), which
+  // covers more than Astro's own check (form content types only, against the request's Host).
+  security: { checkOrigin: false },
+  // Scripts are always separate files, never inlined: the Content-Security-Policy allows only script-src 'self'.
+  vite: { build: { assetsInlineLimit: 0 } },
 });

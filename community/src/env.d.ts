@@ -1,0 +1,14 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+  interface Locals {
+    /** The page's language, from the first path segment (zh-CN when there is none). */
+    locale: import("@inkstone/config").Locale;
+    /** The signed-in member, from the encrypted session cookie. */
+    session: import("./lib/auth/session.ts").Session | null;
+    /** A message carried over a form's redirect, read once. */
+    flash: import("./lib/auth/flash.ts").Flash | null;
+    /** Set by public pages: their anonymous responses may be cached, and are dropped when these tags change. */
+    cache?: { tags: string[] };
+  }
+}

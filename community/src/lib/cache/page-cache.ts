@@ -1,0 +1,51 @@
+import { LOCALES } from "@inkstone/config";
+import { SwrCache } from "./swr.ts";
+
+/** A rendered public page as the cache keeps it: bytes, not a stream, so a hit costs no rendering at all. */
+export type CachedPage = { body: Uint8Array<ArrayBuffer>; contentType: string };
+
+export const FRESH_SECONDS = 60;
+/** Long enough to ride out a CMS outage; webhooks invalidate changed pages long before this runs out. */
+export const STALE_SECONDS = 24 * 3600;
+
+/** Anonymous public pages, keyed by path and query (the path carries the locale). */
+export const pageCache = new SwrCache<CachedPage>({
+  freshMs: FRESH_SECONDS * 1000,
+  staleMs: STALE_SECONDS * 1000,
+  maxEntries: 5000,
+});
+
+/** What CDNs and browsers are told about public pages: shared caches may keep them briefly and serve them stale. */
+export const PUBLIC_CACHE_CONTROL = `public, max-age=0, s-maxage=${FRESH_SECONDS}, stale-while-revalidate=600, stale-if-error=${STALE_SECONDS}`;
+/** Personal pages, and every response to a signed-in member. */
+export const PRIVATE_CACHE_CONTROL = "private, no-store";
+
+/** The tags a cached page carries, so a change drops exactly the pages that show it. */
+export const cacheTags = {
+  article: (documentId: string) => `article:${documentId}`,
+  comments: (documentId: string, locale: string) => `comments:${documentId}:${locale}`,
+  /** Any list of articles in a locale: feeds, tag, category and author pages, RSS. */
+  lists: (locale: string) => `list:${locale}`,
+  sitemap: "sitemap",
+};
+
+export type ChangeEvent =
+  | { model: "article"; event: string; documentId: string; locale: string | null }
+  | { model: "comment"; event: string; articleDocumentId: string; locale: string };
+
+/** The tags to invalidate for a change the CMS reports. */
+export function tagsForChange(change: ChangeEvent): string[] {
+  if (change.model === "comment")
+    return [cacheTags.comments(change.articleDocumentId, change.locale), cacheTags.lists(change.locale)];
+  // The article's page in every locale (its language switch and hreflang point at each other), and the lists.
+  const locales = change.locale ? [change.locale] : [...LOCALES];
+  return [cacheTags.article(change.documentId), ...locales.map(cacheTags.lists), cacheTags.sitemap];
+}
+
+/**
+ * For the benchmark's "rendered through the CMS on every request" case only: `INKSTONE_CACHE_BYPASS=1` turns the
+ * page cache off, and is ignored when NODE_ENV is production.
+ */
+export function cacheBypassed(): boolean {
+  return process.env.INKSTONE_CACHE_BYPASS === "1" && process.env.NODE_ENV !== "production";
+}

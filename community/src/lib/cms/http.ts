@@ -1,0 +1,95 @@
+import type { z } from "zod";
+import { env } from "../env.ts";
+import { Semaphore } from "../semaphore.ts";
+import { CmsError, fromCmsResponse } from "./errors.ts";
+
+/**
+ * Calls in flight to the CMS from this process, at most. A burst of uncached renders then queues here instead of
+ * piling onto Strapi (and its database pool) until every call times out; the timeout counts from the call itself.
+ */
+const inFlight = new Semaphore(24);
+const QUEUE_WAIT_MS = 30_000;
+
+/** Who a CMS call is made as: the community's read token, a member (their own JWT), or nobody (sign-up, sign-in). */
+export type CmsAuth = { as: "community" } | { as: "member"; jwt: string } | { as: "nobody" };
+
+export type CmsRequest = {
+  auth: CmsAuth;
+  method?: "GET" | "POST" | "PUT" | "DELETE";
+  query?: Query;
+  body?: unknown;
+  timeoutMs?: number;
+};
+
+/** Query values; arrays become Strapi's `key[0]=…&key[1]=…`. */
+export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
+
+/** Encodes a query the way Strapi's qs parser reads it; values are always encoded, never spliced. */
+export function encodeQuery(query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const [i, item] of value.entries()) params.append(`${key}[${i}]`, item);
+    else params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+function authorization(auth: CmsAuth): Record<string, string> {
+  if (auth.as === "community") return { authorization: `Bearer ${env().CMS_COMMUNITY_TOKEN}` };
+  if (auth.as === "member") return { authorization: `Bearer ${auth.jwt}` };
+  return {};
+}
+
+/**
+ * Calls the CMS's REST API (server-side only: it carries the community token or a member's JWT) and parses the
+ * answer with `schema`. Throws CmsError: the CMS's own 4xx with its field messages, `cms_unavailable` when it is
+ * down or slow, `bad_response` when it answers something unexpected.
+ */
+export async function cms<S extends z.ZodType>(path: string, schema: S, request: CmsRequest): Promise<z.infer<S>> {
+  const url = `${env().CMS_URL}${path}${encodeQuery(request.query)}`;
+  const release = await inFlight.acquire(QUEUE_WAIT_MS).catch(() => {
+    throw new CmsError(503, "cms_unavailable", "The CMS is busy; try again shortly.");
+  });
+  try {
+    return await call(url, path, schema, request);
+  } finally {
+    release();
+  }
+}
+
+async function call<S extends z.ZodType>(
+  url: string,
+  path: string,
+  schema: S,
+  request: CmsRequest,
+): Promise<z.infer<S>> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: request.method ?? "GET",
+      headers: {
+        accept: "application/json",
+        ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+        ...authorization(request.auth),
+      },
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal: AbortSignal.timeout(request.timeoutMs ?? 8000),
+    });
+  } catch {
+    throw new CmsError(503, "cms_unavailable", "The CMS is not answering; try again shortly.");
+  }
+  const text = await response.text().catch(() => "");
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    if (response.ok) throw new CmsError(502, "bad_response", `The CMS answered ${path} with something not JSON.`);
+  }
+  if (!response.ok) throw fromCmsResponse(response.status, json);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success)
+    throw new CmsError(502, "bad_response", `The CMS answered ${path} in an unexpected shape: ${parsed.error.message}`);
+  return parsed.data;
+}

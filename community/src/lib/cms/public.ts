@@ -1,0 +1,223 @@
+import type { Locale } from "@inkstone/config";
+import { z } from "zod";
+import { CmsError } from "./errors.ts";
+import { cms, type Query } from "./http.ts";
+import {
+  type Article,
+  type ArticleSummary,
+  type ArticleWithBody,
+  articleSchema,
+  articleSummarySchema,
+  articleWithBodySchema,
+  type Category,
+  type Comment,
+  categorySchema,
+  commentSchema,
+  dataOf,
+  listOf,
+  type Pagination,
+  type Profile,
+  profileSchema,
+  type Tag,
+  tagSchema,
+} from "./schemas.ts";
+
+/** Public reads with the community's API token: published articles, tags, categories, profiles, visible comments. */
+
+const community = { as: "community" } as const;
+const PAGE_SIZE = 12;
+
+export type ArticleList = { articles: ArticleSummary[]; pagination: Pagination };
+export type ArticleSort = "latest" | "top";
+
+export type ArticleFilter = {
+  tag?: string;
+  category?: string;
+  author?: string;
+  /** Articles sharing any of these tag slugs. */
+  anyTag?: readonly string[];
+  exclude?: string;
+  documentIds?: readonly string[];
+  /** A plain case-insensitive match on title or summary (the search fallback). */
+  text?: string;
+};
+
+function filterQuery(filter: ArticleFilter): Query {
+  const query: Query = {};
+  if (filter.tag) query["filters[tags][slug][$eq]"] = filter.tag;
+  if (filter.category) query["filters[category][slug][$eq]"] = filter.category;
+  if (filter.author) query["filters[author][handle][$eq]"] = filter.author;
+  if (filter.anyTag?.length) query["filters[tags][slug][$in]"] = filter.anyTag;
+  if (filter.exclude) query["filters[documentId][$ne]"] = filter.exclude;
+  if (filter.documentIds) query["filters[documentId][$in]"] = filter.documentIds;
+  if (filter.text) {
+    query["filters[$or][0][title][$containsi]"] = filter.text;
+    query["filters[$or][1][summary][$containsi]"] = filter.text;
+  }
+  return query;
+}
+
+const SORTS: Record<ArticleSort, readonly string[]> = {
+  latest: ["publishedAt:desc"],
+  top: ["likesCount:desc", "publishedAt:desc"],
+};
+
+/** A page of published articles in `locale`, newest or most liked first. */
+export async function listArticles(options: {
+  locale: Locale;
+  sort?: ArticleSort;
+  page?: number;
+  pageSize?: number;
+  filter?: ArticleFilter;
+}): Promise<ArticleList> {
+  const result = await cms("/api/articles", listOf(articleSummarySchema), {
+    auth: community,
+    query: {
+      locale: options.locale,
+      sort: SORTS[options.sort ?? "latest"],
+      "pagination[page]": options.page ?? 1,
+      "pagination[pageSize]": options.pageSize ?? PAGE_SIZE,
+      ...filterQuery(options.filter ?? {}),
+    },
+  });
+  return { articles: result.data, pagination: result.pagination };
+}
+
+/** The published article with `slug` in `locale`, with its sources; null when there is none. */
+export async function articleBySlug(locale: Locale, slug: string): Promise<Article | null> {
+  const found = await cms("/api/articles", listOf(articleWithBodySchema), {
+    auth: community,
+    query: { locale, "filters[slug][$eq]": slug, "pagination[pageSize]": 1 },
+  });
+  const row: ArticleWithBody | undefined = found.data[0];
+  if (!row) return null;
+  // The list read has no sources nor generation metadata; the one-article read populates them.
+  const full = await cms(`/api/articles/${encodeURIComponent(row.documentId)}`, dataOf(articleSchema), {
+    auth: community,
+    query: { locale },
+  }).catch((error: unknown) => {
+    if (error instanceof CmsError && error.status === 404) return null;
+    throw error;
+  });
+  return full;
+}
+
+/** Slugs of the article `documentId` in each locale it is published in (for hreflang and the language switch). */
+export async function translations(
+  documentId: string,
+  locales: readonly Locale[],
+): Promise<Partial<Record<Locale, string>>> {
+  const slugs: Partial<Record<Locale, string>> = {};
+  const rows = await Promise.all(
+    locales.map((locale) =>
+      cms("/api/articles", listOf(z.object({ slug: z.string() })), {
+        auth: community,
+        query: { locale, "filters[documentId][$eq]": documentId, "fields[0]": "slug", "pagination[pageSize]": 1 },
+      }),
+    ),
+  );
+  locales.forEach((locale, i) => {
+    const slug = rows[i]?.data[0]?.slug;
+    if (slug) slugs[locale] = slug;
+  });
+  return slugs;
+}
+
+/** Other articles sharing a tag with `article`, most liked first. */
+export async function relatedArticles(article: ArticleSummary, limit = 4): Promise<ArticleSummary[]> {
+  const tags = article.tags.map((tag) => tag.slug);
+  if (!tags.length) return [];
+  const { articles } = await listArticles({
+    locale: article.locale,
+    sort: "top",
+    pageSize: limit,
+    filter: { anyTag: tags, exclude: article.documentId },
+  });
+  return articles;
+}
+
+/** The visible thread of an article, oldest first (deleted comments stay as placeholders for their replies). */
+export async function commentsOf(documentId: string, locale: Locale): Promise<Comment[]> {
+  return cms("/api/comments", dataOf(z.array(commentSchema)), {
+    auth: community,
+    query: { article: documentId, locale },
+  });
+}
+
+async function oneBy<S extends z.ZodType>(path: string, schema: S, field: string, value: string, extra: Query = {}) {
+  const result = await cms(path, listOf(schema), {
+    auth: community,
+    query: { [`filters[${field}][$eq]`]: value, "pagination[pageSize]": 1, ...extra },
+  });
+  return (result.data[0] as z.infer<S> | undefined) ?? null;
+}
+
+export const tagBySlug = (slug: string): Promise<Tag | null> => oneBy("/api/tags", tagSchema, "slug", slug);
+export const categoryBySlug = (slug: string): Promise<Category | null> =>
+  oneBy("/api/categories", categorySchema, "slug", slug);
+export const profileByHandle = (handle: string): Promise<Profile | null> =>
+  oneBy("/api/profiles", profileSchema, "handle", handle, { "populate[0]": "links", "populate[1]": "avatar" });
+
+/** Every tag, for navigation and the sitemap. */
+export async function allTags(): Promise<Tag[]> {
+  return (
+    await cms("/api/tags", listOf(tagSchema), {
+      auth: community,
+      query: { "pagination[pageSize]": 100, sort: "name:asc" },
+    })
+  ).data;
+}
+
+export async function allCategories(): Promise<Category[]> {
+  return (
+    await cms("/api/categories", listOf(categorySchema), {
+      auth: community,
+      query: { "pagination[pageSize]": 100, sort: "name:asc" },
+    })
+  ).data;
+}
+
+const sitemapRow = z.object({
+  documentId: z.string(),
+  slug: z.string(),
+  updatedAt: z.string(),
+  locale: z.string(),
+  author: z.object({ handle: z.string() }).nullish(),
+});
+export type SitemapRow = z.infer<typeof sitemapRow>;
+
+/** Every published article of `locale` (slug, id, last change, author), for the sitemap; bounded at 50,000. */
+export async function allArticleSlugs(locale: Locale): Promise<SitemapRow[]> {
+  const rows: SitemapRow[] = [];
+  for (let page = 1; page <= 500; page++) {
+    const result = await cms("/api/articles", listOf(sitemapRow), {
+      auth: community,
+      query: {
+        locale,
+        sort: ["publishedAt:desc"],
+        "fields[0]": "slug",
+        "fields[1]": "updatedAt",
+        "fields[2]": "locale",
+        "populate[author][fields][0]": "handle",
+        "pagination[page]": page,
+        "pagination[pageSize]": 100,
+      },
+    });
+    rows.push(...result.data);
+    if (page >= result.pagination.pageCount) break;
+  }
+  return rows;
+}
+
+/** Published articles by id, in `locale` when translated there, else in the other locale. */
+export async function articlesByIds(ids: readonly string[], locales: readonly Locale[]): Promise<ArticleSummary[]> {
+  if (!ids.length) return [];
+  const found = new Map<string, ArticleSummary>();
+  for (const locale of locales) {
+    const missing = ids.filter((id) => !found.has(id));
+    if (!missing.length) break;
+    const { articles } = await listArticles({ locale, pageSize: 100, filter: { documentIds: missing.slice(0, 100) } });
+    for (const article of articles) found.set(article.documentId, article);
+  }
+  return ids.flatMap((id) => found.get(id) ?? []);
+}

@@ -1,0 +1,28 @@
+import { errorBody } from "./cms/errors.ts";
+
+/** Whether the caller wants JSON (a script) rather than a page (a browser following a form). */
+export function wantsJson(request: Request): boolean {
+  const accept = request.headers.get("accept") ?? "";
+  return accept.includes("application/json") || !accept.includes("text/html");
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+
+/**
+ * A refusal in the caller's format: `{ error: { code, message } }` for scripts, a small page for browsers (a plain
+ * page, so it renders even when the CMS is down). Never cached.
+ */
+export function refusal(
+  request: Request,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+  lang = "en",
+): Response {
+  const common = { "cache-control": "private, no-store", ...headers };
+  if (wantsJson(request)) return Response.json(errorBody(code, message), { status, headers: common });
+  const html = `<!doctype html><html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status}</title><meta name="robots" content="noindex"></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem"><main><h1>${status}</h1><p role="alert">${escapeHtml(message)}</p><p><a href="/${lang === "en" ? "en/" : "zh-CN/"}">Inkstone</a></p></main></body></html>`;
+  return new Response(html, { status, headers: { ...common, "content-type": "text/html; charset=utf-8" } });
+}

@@ -1,0 +1,122 @@
+import type { MiddlewareHandler } from "astro";
+import { FLASH_COOKIE } from "../lib/auth/flash.ts";
+import { SESSION_COOKIE } from "../lib/auth/session.ts";
+import { type CachedPage, PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL } from "../lib/cache/page-cache.ts";
+import type { Entry, Loaded, SwrCache } from "../lib/cache/swr.ts";
+import { SECURITY_HEADERS } from "./headers.ts";
+
+/** Where public pages live: under a locale, and the sitemap and robots.txt (not /api, /health or assets). */
+const PAGES = /^\/(zh-CN|en)(\/|$)|^\/(sitemap\.xml|robots\.txt)$/;
+
+type Options = { cache: SwrCache<CachedPage>; bypass: () => boolean };
+
+function serve(entry: Entry<CachedPage>, state: string): Response {
+  return new Response(entry.value.body, {
+    status: 200,
+    headers: {
+      ...SECURITY_HEADERS,
+      "content-type": entry.value.contentType,
+      "cache-control": PUBLIC_CACHE_CONTROL,
+      vary: "Cookie",
+      "x-cache": state,
+    },
+  });
+}
+
+/** Whether the request carries a session or a pending form message (then it is rendered for that person). */
+function personal(request: Request): boolean {
+  const cookie = request.headers.get("cookie");
+  return cookie !== null && (cookie.includes(`${SESSION_COOKIE}=`) || cookie.includes(`${FLASH_COOKIE}=`));
+}
+
+/** The page's own response, with the cache policy its kind calls for. */
+function finish(response: Response, locals: App.Locals): Response {
+  const isPublic = Boolean(locals.cache) && !locals.session && !locals.flash && response.status === 200;
+  const policy = isPublic ? PUBLIC_CACHE_CONTROL : PRIVATE_CACHE_CONTROL;
+  try {
+    if (locals.session || isPublic || !response.headers.has("cache-control"))
+      response.headers.set("cache-control", policy);
+    if (isPublic) response.headers.set("vary", "Cookie");
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set("cache-control", policy);
+    return copy;
+  }
+}
+
+/**
+ * Path plus the one query parameter public pages read (`page`): `?utm_source=…` and other noise share the entry, so
+ * random query strings can neither bypass the cache to load the CMS nor flood memory.
+ */
+function cacheKey(url: URL): string {
+  const page = url.searchParams.get("page");
+  return page ? `${url.pathname}?page=${page}` : url.pathname;
+}
+
+const withCharset = (type: string) => (type.includes("charset") ? type : `${type}; charset=utf-8`);
+
+/** Keeps a rendered page when it is a public page's 200; anything else (an error, a redirect) is not kept. */
+async function toLoaded(response: Response, locals: App.Locals): Promise<Loaded<CachedPage>> {
+  if (response.status !== 200 || !locals.cache || locals.session || locals.flash) return undefined;
+  const body = new Uint8Array(await response.arrayBuffer());
+  return {
+    value: { body, contentType: withCharset(response.headers.get("content-type") ?? "text/html") },
+    tags: locals.cache.tags,
+  };
+}
+
+/**
+ * Serves anonymous GETs of public pages from memory with stale-while-revalidate: fresh entries at once; stale ones at
+ * once while one background render refreshes them; a missing or invalidated page is rendered (once, however many
+ * ask at the same moment) and kept. When rendering fails (the CMS is down), the last good page is served.
+ * Signed-in members, and anyone with a pending form message, always get a fresh, private, uncached render.
+ * Runs outermost, so a hit costs no session parsing, no origin check and no rendering.
+ */
+export function cacheMiddleware({ cache, bypass }: Options): MiddlewareHandler {
+  return async (context, next) => {
+    const { request, locals, url } = context;
+    const cacheable = request.method === "GET" && PAGES.test(url.pathname) && !personal(request) && !bypass();
+    if (!cacheable) return finish(await next(), locals);
+
+    const key = cacheKey(url);
+    const hit = cache.lookup(key);
+    if (hit?.state === "fresh") return serve(hit.entry, "HIT");
+    if (hit?.state === "stale") {
+      if (cache.shouldRefresh(key))
+        void cache.refresh(key, async () => {
+          const response = await next();
+          // Unpublished or deleted since: stop serving it (a webhook usually says so first).
+          if (response.status === 404 || response.status === 410) cache.delete(key);
+          return toLoaded(response, locals);
+        });
+      return serve(hit.entry, "STALE");
+    }
+
+    // Missing or invalidated. Someone already rendering this page? Share their result.
+    const pending = cache.inflight(key);
+    if (pending) {
+      const shared = await pending;
+      if (shared) return serve(shared, "HIT");
+      return finish(await next(), locals);
+    }
+    let own: Response | undefined;
+    let failure: unknown;
+    const entry = await cache.refresh(key, async () => {
+      try {
+        own = await next();
+      } catch (error) {
+        failure = error;
+        throw error;
+      }
+      return toLoaded(own, locals);
+    });
+    if (entry) return serve(entry, "MISS");
+    const rendered = own as Response | undefined;
+    if (rendered && rendered.status < 500) return finish(rendered, locals);
+    // The render failed: the last good version beats an error page.
+    if (hit) return serve(hit.entry, "STALE-IF-ERROR");
+    if (rendered) return finish(rendered, locals);
+    throw failure;
+  };
+}

@@ -1,0 +1,48 @@
+import type { APIRoute } from "astro";
+import { postComment } from "../../../lib/cms/member.ts";
+import {
+  badBody,
+  clientIp,
+  cmsFailed,
+  done,
+  failed,
+  localeOfNext,
+  readForm,
+  safeNext,
+  signInFirst,
+  tooMany,
+} from "../../../lib/endpoint.ts";
+import { asLocale, t } from "../../../lib/i18n/index.ts";
+import { limit } from "../../../lib/security/limits.ts";
+
+const ID = /^[a-z0-9]{10,40}$/;
+
+/** POST /api/comments {article, locale, body, parent?, next} — a comment or a reply, as the signed-in member. */
+export const POST: APIRoute = async (context) => {
+  const form = await readForm(context.request);
+  if (!("get" in form)) return badBody(context, form);
+  const next = safeNext(form.get("next"), "/zh-CN/");
+  const uiLocale = localeOfNext(next);
+  const session = context.locals.session;
+  if (!session) return signInFirst(context, next);
+  const verdict = limit("comment", clientIp(context), session.userId);
+  if (!verdict.ok) return tooMany(context, verdict, uiLocale);
+
+  const article = form.get("article");
+  const parent = form.get("parent") || undefined;
+  const locale = asLocale(form.get("locale")) ?? uiLocale;
+  const body = form.get("body");
+  const formId = parent ? `reply-${parent}` : "comment";
+  const back = { next, form: formId, values: { body } };
+  const s = t(uiLocale).comments;
+  if (!ID.test(article) || (parent && !ID.test(parent)))
+    return failed(context, 400, "invalid", "That comment is not attached to a known article.", back);
+  if (!body.trim())
+    return failed(context, 400, "invalid", s.write, { ...back, fields: { body: t(uiLocale).auth.errors.required } });
+  try {
+    const comment = await postComment(session.jwt, { article, locale, body, parent });
+    return done(context, { next: `${next.split("#")[0]}#comment-${comment.id}`, message: s.posted, data: comment });
+  } catch (error) {
+    return cmsFailed(context, error, back);
+  }
+};

@@ -1,0 +1,46 @@
+import type { APIRoute } from "astro";
+import { setFollow } from "../../lib/cms/member.ts";
+import {
+  badBody,
+  clientIp,
+  cmsFailed,
+  done,
+  failed,
+  localeOfNext,
+  readForm,
+  safeNext,
+  signInFirst,
+  tooMany,
+} from "../../lib/endpoint.ts";
+import { t } from "../../lib/i18n/index.ts";
+import { limit } from "../../lib/security/limits.ts";
+
+/** POST /api/follows {targetType: author|tag, target: handle|slug, active, next} — follow or unfollow. */
+export const POST: APIRoute = async (context) => {
+  const form = await readForm(context.request);
+  if (!("get" in form)) return badBody(context, form);
+  const next = safeNext(form.get("next"), "/zh-CN/");
+  const locale = localeOfNext(next);
+  const session = context.locals.session;
+  if (!session) return signInFirst(context, next);
+  const verdict = limit("reaction", clientIp(context), session.userId);
+  if (!verdict.ok) return tooMany(context, verdict, locale);
+  const targetType = form.get("targetType");
+  const target = form.get("target");
+  const active = form.get("active");
+  if ((targetType !== "author" && targetType !== "tag") || !target || !["true", "false"].includes(active))
+    return failed(
+      context,
+      400,
+      "invalid",
+      "Expected a targetType (author or tag), a target and active (true or false).",
+      { next },
+    );
+  try {
+    const result = await setFollow(session.jwt, { targetType, target, active: active === "true" });
+    const said = t(locale).article.done;
+    return done(context, { next, message: active === "true" ? said.follow : said.unfollow, data: result });
+  } catch (error) {
+    return cmsFailed(context, error, { next });
+  }
+};

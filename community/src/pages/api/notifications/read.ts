@@ -1,0 +1,34 @@
+import type { APIRoute } from "astro";
+import { markNotificationsRead } from "../../../lib/cms/member.ts";
+import {
+  badBody,
+  cmsFailed,
+  done,
+  failed,
+  localeOfNext,
+  readForm,
+  safeNext,
+  signInFirst,
+} from "../../../lib/endpoint.ts";
+import { t } from "../../../lib/i18n/index.ts";
+
+/** POST /api/notifications/read {ids: [...]} | {all: true} — marks the member's own notifications read. */
+export const POST: APIRoute = async (context) => {
+  const form = await readForm(context.request);
+  if (!("get" in form)) return badBody(context, form);
+  const next = safeNext(form.get("next"), "/zh-CN/notifications");
+  const session = context.locals.session;
+  if (!session) return signInFirst(context, next);
+  const ids = form
+    .all("ids")
+    .filter((id) => /^[a-z0-9]{10,40}$/.test(id))
+    .slice(0, 200);
+  const all = form.get("all") === "true";
+  if (!all && !ids.length) return failed(context, 400, "invalid", "Expected ids or all=true.", { next });
+  try {
+    const result = await markNotificationsRead(session.jwt, all ? { all: true } : { ids });
+    return done(context, { next, message: t(localeOfNext(next)).notificationsPage.allRead, data: result });
+  } catch (error) {
+    return cmsFailed(context, error, { next });
+  }
+};

@@ -1,0 +1,41 @@
+import type { APIRoute } from "astro";
+import { updateSession } from "../../lib/auth/session.ts";
+import { updateMyProfile } from "../../lib/cms/member.ts";
+import { badBody, cmsFailed, done, failed, localeOfNext, readForm, safeNext, signInFirst } from "../../lib/endpoint.ts";
+import { t } from "../../lib/i18n/index.ts";
+
+/** POST /api/profile {displayName, bio, links.N.label, links.N.url} — the member's own profile. */
+export const POST: APIRoute = async (context) => {
+  const form = await readForm(context.request);
+  if (!("get" in form)) return badBody(context, form);
+  const next = safeNext(form.get("next"), "/zh-CN/settings");
+  const locale = localeOfNext(next);
+  const session = context.locals.session;
+  if (!session) return signInFirst(context, next);
+  const displayName = form.get("displayName").trim();
+  const bio = form.get("bio");
+  const values: Record<string, string> = { displayName, bio };
+  const fields: Record<string, string> = {};
+  const links: { label: string; url: string }[] = [];
+  for (let i = 0; i < 10; i++) {
+    const label = form.get(`links.${i}.label`).trim();
+    const url = form.get(`links.${i}.url`).trim();
+    values[`links.${i}.label`] = label;
+    values[`links.${i}.url`] = url;
+    if (!label && !url) continue;
+    if (!label) fields[`links.${i}.label`] = t(locale).auth.errors.required;
+    else if (!/^https?:\/\/\S+$/.test(url) || !URL.canParse(url)) fields[`links.${i}.url`] = "http(s)://…";
+    else links.push({ label, url });
+  }
+  if (!displayName) fields.displayName = t(locale).auth.errors.required;
+  if (Object.keys(fields).length)
+    return failed(context, 400, "invalid", t(locale).write.errors.fix, { next, form: "profile", fields, values });
+  try {
+    const profile = await updateMyProfile(session.jwt, { displayName, bio, links });
+    updateSession(context.cookies, { ...session, displayName: profile.displayName });
+    return done(context, { next, message: t(locale).settingsPage.saved, data: profile });
+  } catch (error) {
+    const failure = cmsFailed(context, error, { next, form: "profile", values });
+    return failure;
+  }
+};

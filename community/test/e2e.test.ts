@@ -1,0 +1,235 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CmsApi, cmsApi } from "../../cms/test/cms-api.ts";
+import { ROOT } from "../../scripts/stack/paths.ts";
+import { startTestApps } from "../../scripts/test/services.ts";
+import { citedBody, type Published, publishArticle } from "./support/content.ts";
+
+/** Debian's Chromium, if installed; the journey is skipped only when there is none. */
+function findChromium(): string | undefined {
+  for (const name of ["chromium", "chromium-browser"]) {
+    try {
+      return execFileSync("which", [name], { encoding: "utf8" }).trim() || undefined;
+    } catch {
+      // Not this name.
+    }
+  }
+  return undefined;
+}
+
+const executablePath = findChromium();
+const SHOTS = join(ROOT, "test-results", "screenshots");
+const PASSWORD = "Passw0rd-long";
+
+let browser: Browser;
+let base: string;
+let api: CmsApi;
+let article: Published;
+let chinese: Published;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe.skipIf(!executablePath)("a member's journey in a real browser", () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const { env } = await startTestApps(["cms", "community"]);
+    base = String(env.COMMUNITY_URL);
+    api = cmsApi(env);
+    const author = await api.signUp("grace-author");
+    article = await publishArticle(api, author.user.documentId, "run-e2e", {
+      title: "Reading with citations",
+      summary: "An article to read, discuss and keep.",
+      ...citedBody,
+    });
+    chinese = await publishArticle(api, author.user.documentId, "run-e2e-zh", {
+      locale: "zh-CN",
+      title: "普洱茶的来历",
+      summary: "一篇关于云南茶叶的文章。",
+      body: "## 来历\n\n云南的普洱茶要经过多年陈化才有风味 [1]。\n",
+      tags: ["茶"],
+      sources: [{ title: "茶经", url: "https://example.org/tea", excerpt: "茶的来历。" }],
+    });
+    browser = await chromium.launch({
+      executablePath,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("signs up, reads, comments, replies, likes, bookmarks, follows; the author is notified; signed out, personal pages are gone", async () => {
+    const reader = await (await browser.newContext({ locale: "en-US" })).newPage();
+    const dialogs: string[] = [];
+    reader.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+
+    // Sign up.
+    await reader.goto(`${base}/en/signup`);
+    await shot(reader, "signup");
+    await reader.getByLabel("Username").fill("lin-reader");
+    await reader.getByLabel("Email").fill("lin-reader@example.test");
+    await reader.getByLabel("Password").fill(PASSWORD);
+    await reader.getByRole("button", { name: "Sign up" }).click();
+    await expect.poll(() => reader.url()).toBe(`${base}/en/`);
+    await expect.poll(() => reader.getByRole("status").textContent()).toContain("Welcome to Inkstone, lin-reader.");
+    await shot(reader, "feed");
+
+    // Find the article by a word from its body: results appear as the query is typed (no submit).
+    await reader.getByRole("link", { name: "Search", exact: true }).click();
+    const results = reader.locator("#search-results");
+    await expect
+      .poll(
+        async () => {
+          await reader.getByLabel("Search articles").fill("");
+          await reader.getByLabel("Search articles").pressSequentially("notes", { delay: 30 });
+          await reader.waitForTimeout(600);
+          return results.getByRole("link", { name: "Reading with citations" }).count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    expect(new URL(reader.url()).searchParams.get("q")).toBe("notes");
+    expect(await results.locator("mark").first().textContent()).toMatch(/notes/i);
+    await shot(reader, "search");
+    // A Chinese query finds the Chinese article.
+    await expect
+      .poll(
+        async () => {
+          await reader.goto(`${base}/zh-CN/search?q=${encodeURIComponent("普洱")}`);
+          return reader.locator(`#search-results a[href="/zh-CN/a/${chinese.slug}"]`).count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    await reader.goto(`${base}/en/search?q=notes`);
+    await reader.locator("#search-results").getByRole("link", { name: "Reading with citations" }).click();
+    await expect.poll(() => reader.url()).toBe(`${base}/en/a/${article.slug}`);
+    expect(await reader.getByRole("heading", { level: 1 }).textContent()).toBe("Reading with citations");
+    await reader.locator('sup.cite a[href="#source-2"]').first().click();
+    await expect.poll(() => reader.url()).toContain("#source-2");
+
+    // Comment, then reply to it.
+    await reader.getByLabel("Your comment", { exact: true }).fill("A clear case for **citations**.");
+    await reader.getByRole("button", { name: "Post comment" }).click();
+    await expect.poll(() => reader.locator(".comment .body strong").first().textContent()).toBe("citations");
+    const comment = reader.locator(".comment").first();
+    await comment.locator("summary", { hasText: "Reply" }).click();
+    await comment.getByLabel("Your reply to lin-reader").fill("And a reply, threaded.");
+    await comment.getByRole("button", { name: "Post reply" }).click();
+    await expect
+      .poll(() => reader.locator(".comment .comment .body").first().textContent())
+      .toContain("And a reply, threaded.");
+
+    // An XSS payload renders as inert text and markup.
+    await reader
+      .getByLabel("Your comment", { exact: true })
+      .fill(
+        '<img src=x onerror="alert(1)"> <script>alert(2)</script> [click me](javascript:alert(3)) <svg onload=alert(4)>',
+      );
+    const before = reader.url();
+    await reader.getByRole("button", { name: "Post comment" }).click();
+    // Back from the post's redirect (on the new comment's anchor) before reloading.
+    await reader.waitForURL((url) => url.href !== before && url.hash.startsWith("#comment-"));
+    await reader.reload();
+    const xss = reader.locator(".comment .body").last();
+    await expect.poll(() => xss.textContent()).toContain("click me");
+    expect(await reader.locator(".comment .body img, .comment .body script, .comment .body svg").count()).toBe(0);
+    expect(await reader.locator('.comment .body a[href^="javascript"]').count()).toBe(0);
+    expect(await reader.evaluate(() => document.querySelectorAll("[onerror],[onload],[onclick]").length)).toBe(0);
+    await xss.getByText("click me").click();
+    expect(dialogs).toEqual([]);
+
+    // Like, bookmark, follow the author.
+    await reader.getByTestId("like").click();
+    await expect.poll(() => reader.getByTestId("like").textContent()).toBe("Unlike");
+    await reader.getByTestId("bookmark").click();
+    await expect.poll(() => reader.getByTestId("bookmark").textContent()).toBe("Remove bookmark");
+    await reader.getByTestId("follow").click();
+    await expect.poll(() => reader.getByTestId("follow").textContent()).toBe("Unfollow grace-author");
+    await shot(reader, "article");
+    await reader.getByRole("link", { name: "Bookmarks" }).click();
+    expect(await reader.getByRole("link", { name: "Reading with citations" }).count()).toBe(1);
+    await reader.getByRole("link", { name: "Following", exact: true }).click();
+    expect(await reader.getByRole("link", { name: "Reading with citations" }).count()).toBe(1);
+    await shot(reader, "bookmarks");
+
+    // The author signs in and sees the unread badge, then the notifications.
+    const author = await (await browser.newContext()).newPage();
+    await author.goto(`${base}/en/signin`);
+    await author.getByLabel("Username or email").fill("grace-author");
+    await author.getByLabel("Password").fill(PASSWORD);
+    await author.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => author.url()).toBe(`${base}/en/`);
+    const badge = author.getByTestId("unread-badge");
+    await expect
+      .poll(async () => Number((await badge.textContent())?.match(/\d+/)?.[0] ?? 0))
+      .toBeGreaterThanOrEqual(3);
+    await author.getByRole("link", { name: /Notifications/ }).click();
+    const notes = (await author.locator(".notifications-list").textContent()) ?? "";
+    expect(notes).toContain("lin-reader commented on “Reading with citations”.");
+    expect(notes).toContain("lin-reader follows you.");
+    expect(notes).toContain("Your article “Reading with citations” is published.");
+    await shot(author, "notifications");
+    await author.getByRole("button", { name: "Mark all as read" }).click();
+    await expect.poll(() => badge.count()).toBe(0);
+
+    // The reader signs out; personal pages send them to sign in.
+    await reader.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => reader.getByRole("status").textContent()).toContain("You are signed out.");
+    for (const path of ["/en/bookmarks", "/en/notifications", "/en/settings", "/en/following"]) {
+      await reader.goto(`${base}${path}`);
+      expect(new URL(reader.url()).pathname, path).toBe("/en/signin");
+    }
+    const cookies = await reader.context().cookies();
+    expect(cookies.find((c) => c.name === "inkstone_session")).toBeUndefined();
+    await shot(reader, "signin");
+  });
+
+  it("reaches every control by keyboard, starting with the skip link, with a visible focus", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/en/a/${article.slug}`);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).toBe("solid");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("main");
+  });
+
+  it("refuses a cross-site form post", async () => {
+    const context = await browser.newContext();
+    const response = await context.request.post(`${base}/api/auth/signin`, {
+      form: { identifier: "grace-author", password: PASSWORD },
+      headers: { origin: "https://evil.example" },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBe(403);
+    expect((await context.cookies()).find((c) => c.name === "inkstone_session")).toBeUndefined();
+  });
+
+  it("shows pages in Chinese with a language switch, and dark mode from the system", async () => {
+    const page = await (await browser.newContext({ colorScheme: "dark" })).newPage();
+    await page.goto(`${base}/zh-CN/`);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("最新文章");
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe("rgb(22, 21, 20)");
+    await shot(page, "feed-zh-dark");
+    await page.getByRole("link", { name: "English" }).click();
+    await expect.poll(() => page.url()).toBe(`${base}/en/`);
+  });
+});

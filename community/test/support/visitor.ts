@@ -1,0 +1,88 @@
+/** A browser-less visitor of the community: keeps its cookies, sends forms the way a browser does. */
+
+export type Reply = { status: number; headers: Headers; text: string; location: string | null };
+
+export class Visitor {
+  readonly #cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  get cookieNames(): string[] {
+    return [...this.#cookies.keys()];
+  }
+
+  #remember(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = "", ...attributes] = line.split(";");
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = attributes.some((a) => /max-age=0\b/i.test(a) || /expires=.*1970/i.test(a));
+      if (expired || value === "" || value === "deleted") this.#cookies.delete(name);
+      else this.#cookies.set(name, value);
+    }
+  }
+
+  async #send(path: string, init: RequestInit & { headers?: Record<string, string> }): Promise<Reply> {
+    const cookie = [...this.#cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const response = await fetch(new URL(path, this.base), {
+      ...init,
+      redirect: "manual",
+      headers: { ...(cookie ? { cookie } : {}), ...init.headers },
+    });
+    this.#remember(response);
+    return {
+      status: response.status,
+      headers: response.headers,
+      text: await response.text(),
+      location: response.headers.get("location"),
+    };
+  }
+
+  /** A page, as a browser asks for it. */
+  get(path: string, headers: Record<string, string> = {}): Promise<Reply> {
+    return this.#send(path, { headers: { accept: "text/html", ...headers } });
+  }
+
+  /** A form post from one of our pages (same-origin Origin header) unless `origin` says otherwise. */
+  post(
+    path: string,
+    fields: Record<string, string | string[]>,
+    { origin = this.base as string | null, accept = "text/html", headers = {} as Record<string, string> } = {},
+  ): Promise<Reply> {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(fields))
+      for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
+    return this.#send(path, {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        accept,
+        ...(origin ? { origin } : {}),
+        ...headers,
+      },
+    });
+  }
+
+  /** Posts, then follows the 303 like a browser; returns the page it lands on. */
+  async submit(path: string, fields: Record<string, string | string[]>): Promise<Reply> {
+    const posted = await this.post(path, fields);
+    if (posted.status !== 303 || !posted.location) return posted;
+    return this.get(posted.location);
+  }
+}
+
+/** The value of `<meta property|name=…>` in `html`. */
+export function meta(html: string, key: string): string | undefined {
+  const tag = html.match(new RegExp(`<meta (?:property|name)="${key}" content="([^"]*)"`));
+  return tag?.[1]
+    ?.replace(/&amp;/g, "&")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
+}
+
+/** The first JSON-LD block of `html`, parsed. */
+export function jsonLd(html: string): Record<string, unknown> | undefined {
+  const block = html.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/);
+  return block?.[1] ? (JSON.parse(block[1]) as Record<string, unknown>) : undefined;
+}
