@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CmsApi, cmsApi } from "../../cms/test/cms-api.ts";
 import { ROOT } from "../../scripts/stack/paths.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
+import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
 import { citedBody, type Published, publishArticle } from "./support/content.ts";
 
 /** Debian's Chromium, if installed; the journey is skipped only when there is none. */
@@ -29,6 +30,7 @@ let base: string;
 let api: CmsApi;
 let article: Published;
 let chinese: Published;
+let web: Awaited<ReturnType<typeof startFixtureWeb>>;
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -37,7 +39,15 @@ async function shot(page: Page, name: string): Promise<void> {
 describe.skipIf(!executablePath)("a member's journey in a real browser", () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const { env } = await startTestApps(["cms", "community"]);
+    // A source page that takes six seconds to read keeps the worker's one slot busy, so a second run is seen queued.
+    web = await startFixtureWeb({
+      "/slow-source": { body: articlePage("Tea terraces", prose("Tea terraces")), delayMs: 6000 },
+    });
+    // The stack as `npm start` runs it: the CMS, the generation worker (offline writer: no LLM key) and the community.
+    const { env } = await startTestApps(["cms", "worker", "community"], {
+      GENERATION_CONCURRENCY: "1",
+      FETCH_ALLOW_PRIVATE: "true",
+    });
     base = String(env.COMMUNITY_URL);
     api = cmsApi(env);
     const author = await api.signUp("grace-author");
@@ -68,6 +78,84 @@ describe.skipIf(!executablePath)("a member's journey in a real browser", () => {
   });
   afterAll(async () => {
     await browser?.close();
+    await web?.close();
+  });
+
+  it("a creator launches generations and watches one queued, then running, then done; an editor publishes its draft; a reader finds it by a Chinese word from its body", async () => {
+    const creator = await (await browser.newContext({ locale: "en-US" })).newPage();
+    await creator.goto(`${base}/en/signup`);
+    await creator.getByLabel("Username").fill("wu-creator");
+    await creator.getByLabel("Email").fill("wu-creator@example.test");
+    await creator.getByLabel("Password").fill(PASSWORD);
+    await creator.getByRole("button", { name: "Sign up" }).click();
+    await expect.poll(() => creator.url()).toBe(`${base}/en/`);
+
+    const launch = async (topic: string, fill: () => Promise<void>) => {
+      await creator.goto(`${base}/en/write`);
+      await creator.getByLabel("Topic").fill(topic);
+      await fill();
+      await creator.getByLabel("Also search the web for sources").uncheck();
+      await creator.getByRole("button", { name: "Start generation" }).click();
+      await expect.poll(() => creator.url(), { timeout: 30_000 }).toMatch(/\/en\/runs\//);
+      return creator.url();
+    };
+    // The first run holds the slot while it reads a slow source…
+    await launch("Tea terraces", () => creator.getByLabel("Source URLs").fill(`${web.url}/slow-source`));
+    // …so the second, written in Chinese from pasted notes, waits its turn.
+    await launch("龙井茶的采摘", async () => {
+      await creator
+        .getByLabel("Pasted references")
+        .fill(
+          "龙井茶的采摘讲究时节。清明前采摘的明前茶芽叶细嫩，香气清高。采摘之后要经过摊晾、杀青和辉锅，才能形成扁平挺直的外形。",
+        );
+      await creator.getByLabel("Language of the article").selectOption("zh-CN");
+    });
+    await shot(creator, "run-queued");
+
+    const seen: string[] = [];
+    await expect
+      .poll(
+        async () => {
+          await creator.reload();
+          const status = (await creator.getByTestId("run-status").textContent())?.trim() ?? "";
+          if (seen.at(-1) !== status) seen.push(status);
+          if (status.startsWith("Running")) await shot(creator, "run-active");
+          return status;
+        },
+        { timeout: 90_000, intervals: [300] },
+      )
+      .toBe("Done");
+    await shot(creator, "run-done");
+    expect(seen[0]).toMatch(/^Queued\s*·\s*#1 in the queue/);
+    expect(seen.some((status) => status.startsWith("Running"))).toBe(true);
+
+    await creator.goto(`${base}/en/queue`);
+    await shot(creator, "queue");
+
+    // An editor publishes the draft through the CMS's admin API, as the admin panel does.
+    await creator.goBack();
+    const draftLink = await creator.getByRole("link", { name: /龙井/ }).getAttribute("href");
+    const documentId = /api::article\.article\/([a-z0-9]+)/.exec(draftLink ?? "")?.[1];
+    expect(documentId, draftLink ?? "no draft link").toBeTruthy();
+    expect((await api.publish(String(documentId), "zh-CN")).status).toBe(200);
+
+    // A reader finds it by a Chinese word from its body.
+    const reader = await (await browser.newContext({ locale: "zh-CN" })).newPage();
+    await expect
+      .poll(
+        async () => {
+          await reader.goto(`${base}/zh-CN/search?q=${encodeURIComponent("杀青")}`);
+          return reader.getByRole("link", { name: /龙井茶的采摘/ }).count();
+        },
+        { timeout: 30_000, intervals: [500] },
+      )
+      .toBeGreaterThan(0);
+    await shot(reader, "search-generated");
+    await reader
+      .getByRole("link", { name: /龙井茶的采摘/ })
+      .first()
+      .click();
+    await expect.poll(() => reader.locator("h1").textContent()).toMatch(/龙井/);
   });
 
   it("signs up, reads, comments, replies, likes, bookmarks, follows; the author is notified; signed out, personal pages are gone", async () => {

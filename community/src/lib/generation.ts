@@ -1,46 +1,50 @@
+import {
+  createGenerationClient,
+  type GenerationClient,
+  type QueueEntry,
+  type RunView,
+} from "@inkstone/workflows/client";
+import { env } from "./env.ts";
 import type { GenerationRequest } from "./generation-form.ts";
 
-/**
- * The seam between the community and generation runs (`@inkstone/workflows/client`: `createGenerationClient`).
- *
- * Pages and endpoints only use `generation()`: while it returns undefined, `/write` validates and explains that
- * generation is not connected, and `/queue` and the run page say they cannot show runs. Wiring it in is one change
- * here: create the client once (`createGenerationClient({ address, namespace, taskQueue })` from communityEnv's
- * TEMPORAL_*), adapt it to this type, and return it; `start` gets `{ quota: GENERATION_QUOTA }`.
- */
+export { Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "@inkstone/workflows/client";
+export type { QueueEntry, RunView };
 
-export type RunStatus = "queued" | "active" | "done" | "failed" | "cancelled";
-
-export type RunView = {
-  runId: string;
-  topic: string;
-  status: RunStatus;
-  /** 1-based place in the queue while queued. */
-  position?: number;
-  stage?: string;
-  percent?: number;
-  log?: { at: string; message: string }[];
-  creatorId?: string;
-  draft?: { documentId: string; locale: string };
-};
-
-export type QueueEntry = {
-  runId: string;
-  topic: string;
-  status: "queued" | "active";
-  position?: number;
-  creatorId?: string;
-};
-
+/** The community's handle on generation runs (the workflows package's client module; only it talks to Temporal). */
 export type GenerationService = {
-  /** Starts a run (or finds the same request's run) and resolves with its id; throws on quota or invalid input. */
+  /** Starts a run (or finds the same request's run); throws QuotaExceeded or InvalidRequest. */
   start(request: GenerationRequest & { creatorId: string }, options: { quota: number }): Promise<string>;
   getRun(runId: string): Promise<RunView>;
   listQueue(): Promise<QueueEntry[]>;
   cancel(runId: string, actor: { actorId: string; isEditor: boolean }): Promise<void>;
 };
 
-/** The generation client, once connected; undefined until the workflows client module is wired in. */
-export function generation(): GenerationService | undefined {
-  return undefined;
+let client: Promise<GenerationClient> | undefined;
+
+/** One client per process, connected on first use; a failed connection is retried by the next request. */
+function connect(): Promise<GenerationClient> {
+  if (!client) {
+    const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE } = env();
+    client = createGenerationClient({
+      address: TEMPORAL_ADDRESS,
+      namespace: TEMPORAL_NAMESPACE,
+      taskQueue: TEMPORAL_TASK_QUEUE,
+    }).catch((error: unknown) => {
+      client = undefined;
+      throw error;
+    });
+  }
+  return client;
+}
+
+const service: GenerationService = {
+  start: async (request, options) => (await connect()).start(request, options),
+  getRun: async (runId) => (await connect()).getRun(runId),
+  listQueue: async () => (await connect()).listQueue(),
+  cancel: async (runId, actor) => (await connect()).cancel(runId, actor),
+};
+
+/** The generation service; calls throw when Temporal cannot be reached, and pages answer 503 then. */
+export function generation(): GenerationService {
+  return service;
 }

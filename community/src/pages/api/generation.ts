@@ -11,7 +11,7 @@ import {
   tooMany,
 } from "../../lib/endpoint.ts";
 import { env } from "../../lib/env.ts";
-import { generation } from "../../lib/generation.ts";
+import { generation, InvalidRequest, QuotaExceeded } from "../../lib/generation.ts";
 import { checkGenerationForm } from "../../lib/generation-form.ts";
 import { paths, t } from "../../lib/i18n/index.ts";
 import { limit } from "../../lib/security/limits.ts";
@@ -40,20 +40,21 @@ export const POST: APIRoute = async (context) => {
   // Charged once the form is valid: fixing a typo costs nothing, starting runs does.
   const verdict = limit("generation", clientIp(context), session.userId);
   if (!verdict.ok) return tooMany(context, verdict, locale);
-  const service = generation();
-  if (!service)
-    return failed(context, 503, "generation_unavailable", s.unavailable, {
-      next,
-      form: "write",
-      values: { topic: checked.request.topic, idea: checked.request.idea, style: checked.request.style },
-    });
   try {
-    const runId = await service.start(
+    const runId = await generation().start(
       { ...checked.request, creatorId: session.userId },
       { quota: env().GENERATION_QUOTA },
     );
     return done(context, { next: paths.run(locale, runId), message: s.started, data: { runId } });
   } catch (error) {
-    return failed(context, 400, "rejected", (error as Error).message, { next, form: "write" });
+    if (error instanceof QuotaExceeded) return tooMany(context, { ok: false, retryAfterSeconds: 60 }, locale);
+    if (error instanceof InvalidRequest)
+      return failed(context, 400, "invalid", (error as Error).message, { next, form: "write" });
+    // Temporal unreachable: nothing was started, and the form keeps what was typed.
+    return failed(context, 503, "generation_unavailable", s.unavailable, {
+      next,
+      form: "write",
+      values: { topic: checked.request.topic, idea: checked.request.idea, style: checked.request.style },
+    });
   }
 };
