@@ -122,7 +122,7 @@ describe.skipIf(!executablePath)("a member's journey in a real browser", () => {
           if (status.startsWith("Running")) await shot(creator, "run-active");
           return status;
         },
-        { timeout: 90_000, intervals: [300] },
+        { timeout: 90_000, interval: 300 },
       )
       .toBe("Done");
     await shot(creator, "run-done");
@@ -147,7 +147,7 @@ describe.skipIf(!executablePath)("a member's journey in a real browser", () => {
           await reader.goto(`${base}/zh-CN/search?q=${encodeURIComponent("杀青")}`);
           return reader.getByRole("link", { name: /龙井茶的采摘/ }).count();
         },
-        { timeout: 30_000, intervals: [500] },
+        { timeout: 30_000, interval: 500 },
       )
       .toBeGreaterThan(0);
     await shot(reader, "search-generated");
