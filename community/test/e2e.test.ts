@@ -40,8 +40,10 @@ describe.skipIf(!executablePath)("a member's journey in a real browser", () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     // A source page that takes six seconds to read keeps the worker's one slot busy, so a second run is seen queued.
+    // The second run reads one too, so it is seen running and not only queued and done.
     web = await startFixtureWeb({
       "/slow-source": { body: articlePage("Tea terraces", prose("Tea terraces")), delayMs: 6000 },
+      "/slow-notes": { body: articlePage("Picking notes", prose("Picking season")), delayMs: 4000 },
     });
     // The stack as `npm start` runs it: the CMS, the generation worker (offline writer: no LLM key) and the community.
     const { env } = await startTestApps(["cms", "worker", "community"], {
@@ -109,8 +111,13 @@ describe.skipIf(!executablePath)("a member's journey in a real browser", () => {
           "龙井茶的采摘讲究时节。清明前采摘的明前茶芽叶细嫩，香气清高。采摘之后要经过摊晾、杀青和辉锅，才能形成扁平挺直的外形。",
         );
       await creator.getByLabel("Language of the article").selectOption("zh-CN");
+      await creator.getByLabel("Source URLs").fill(`${web.url}/slow-notes`);
     });
     await shot(creator, "run-queued");
+    const runPage = creator.url();
+    await creator.goto(`${base}/en/queue`);
+    await shot(creator, "queue");
+    await creator.goto(runPage);
 
     const seen: string[] = [];
     await expect
@@ -127,13 +134,12 @@ describe.skipIf(!executablePath)("a member's journey in a real browser", () => {
       .toBe("Done");
     await shot(creator, "run-done");
     expect(seen[0]).toMatch(/^Queued\s*·\s*#1 in the queue/);
-    expect(seen.some((status) => status.startsWith("Running"))).toBe(true);
-
-    await creator.goto(`${base}/en/queue`);
-    await shot(creator, "queue");
+    expect(
+      seen.some((status) => status.startsWith("Running")),
+      JSON.stringify(seen),
+    ).toBe(true);
 
     // An editor publishes the draft through the CMS's admin API, as the admin panel does.
-    await creator.goBack();
     const draftLink = await creator.getByRole("link", { name: /龙井/ }).getAttribute("href");
     const documentId = /api::article\.article\/([a-z0-9]+)/.exec(draftLink ?? "")?.[1];
     expect(documentId, draftLink ?? "no draft link").toBeTruthy();
