@@ -4,8 +4,10 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { APPS } from "../stack/apps.ts";
 import { startInfra } from "../stack/infra.ts";
 import { ephemeralSecrets } from "../stack/secrets.ts";
+import { buildStale } from "../stack/stack.ts";
 import { freePort } from "../stack/wait.ts";
 
 export type TestInfra = {
@@ -38,6 +40,11 @@ export default async function setup(project: TestProject) {
     meiliMasterKey: ephemeralSecrets().MEILI_MASTER_KEY,
     // Tests always run their own servers, whatever the developer's shell points at.
     env: {},
+  });
+  // Build every stale app now, before any test file runs: a build in the middle of the run would take the CPU from
+  // tests that measure queues and timeouts (two cores). Files still check, under a lock, in case one is run alone.
+  await buildStale(APPS, logDir, (app, state) => {
+    if (state === "building") console.log(`Building ${app.name} for the tests…`);
   });
   project.provide("infra", {
     databaseUrl: infra.databaseUrl,
