@@ -73,7 +73,20 @@ describe("generation queue and slots", () => {
       for await (const view of client.watch(last, { intervalMs: 150 })) views.push(view);
       return views;
     })();
-    const views = await Promise.all(ids.map((id) => eventually(() => statusOf(id, "done"), 90_000, 250)));
+    const views = await Promise.all(ids.map((id) => eventually(() => statusOf(id, "done"), 90_000, 250))).catch(
+      async (error: Error) => {
+        // Say where each run got stuck, not only that the wait ran out.
+        const states = await Promise.all(
+          ids.map(async (id) => {
+            const view = await client.getRun(id).catch((e: Error) => e);
+            return view instanceof Error
+              ? `${id}: ${view.message}`
+              : `${id}: ${view.status}/${view.stage} after ${view.attempts} attempt(s) ${view.error ?? ""}`;
+          }),
+        );
+        throw new Error(`${error.message}\n${states.join("\n")}`);
+      },
+    );
     sampling = false;
     await sampler;
 
