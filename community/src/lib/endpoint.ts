@@ -1,10 +1,11 @@
 import type { Locale } from "@inkstone/config";
 import type { APIContext } from "astro";
 import { type Flash, setFlash } from "./auth/flash.ts";
-import { endSession } from "./auth/session.ts";
+import { endSession, type Session } from "./auth/session.ts";
 import { CmsError, errorBody, toErrorBody } from "./cms/errors.ts";
 import { localeOfPath, paths, t } from "./i18n/index.ts";
 import { refusal, wantsJson } from "./responses.ts";
+import { type LimitedAction, limit } from "./security/limits.ts";
 import type { Verdict } from "./security/rate-limit.ts";
 
 /** Helpers shared by the form endpoints in src/pages/api: read the form, answer (303 back to the page, or JSON). */
@@ -165,4 +166,29 @@ export function clientIp(context: APIContext): string {
   } catch {
     return "unknown";
   }
+}
+
+/** What a member's form endpoint works with once `memberRequest` let the request through. */
+export type MemberRequest = { form: Form; next: string; locale: Locale; session: Session };
+
+/**
+ * The opening every member form endpoint shares: read the form, work out where to go back to, require a session
+ * and, when `charge` names a limit, take from it. A Response is the answer to send as is (400, sign in, 429).
+ */
+export async function memberRequest(
+  context: APIContext,
+  fallbackNext: string,
+  charge?: LimitedAction,
+): Promise<MemberRequest | Response> {
+  const form = await readForm(context.request);
+  if (!("get" in form)) return badBody(context, form);
+  const next = safeNext(form.get("next"), fallbackNext);
+  const locale = localeOfNext(next);
+  const session = context.locals.session;
+  if (!session) return signInFirst(context, next);
+  if (charge) {
+    const verdict = limit(charge, clientIp(context), session.userId);
+    if (!verdict.ok) return tooMany(context, verdict, locale);
+  }
+  return { form, next, locale, session };
 }

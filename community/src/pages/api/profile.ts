@@ -1,17 +1,14 @@
 import type { APIRoute } from "astro";
 import { updateSession } from "../../lib/auth/session.ts";
 import { updateMyProfile } from "../../lib/cms/member.ts";
-import { badBody, cmsFailed, done, failed, localeOfNext, readForm, safeNext, signInFirst } from "../../lib/endpoint.ts";
+import { cmsFailed, done, failed, memberRequest } from "../../lib/endpoint.ts";
 import { t } from "../../lib/i18n/index.ts";
 
 /** POST /api/profile {displayName, bio, links.N.label, links.N.url} — the member's own profile. */
 export const POST: APIRoute = async (context) => {
-  const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form);
-  const next = safeNext(form.get("next"), "/zh-CN/settings");
-  const locale = localeOfNext(next);
-  const session = context.locals.session;
-  if (!session) return signInFirst(context, next);
+  const opened = await memberRequest(context, "/zh-CN/settings");
+  if (opened instanceof Response) return opened;
+  const { form, next, locale, session } = opened;
   const displayName = form.get("displayName").trim();
   const bio = form.get("bio");
   const values: Record<string, string> = { displayName, bio };

@@ -1,30 +1,13 @@
 import type { APIRoute } from "astro";
 import { setReaction } from "../../lib/cms/member.ts";
-import {
-  badBody,
-  clientIp,
-  cmsFailed,
-  done,
-  failed,
-  localeOfNext,
-  readForm,
-  safeNext,
-  signInFirst,
-  tooMany,
-} from "../../lib/endpoint.ts";
+import { cmsFailed, done, failed, memberRequest } from "../../lib/endpoint.ts";
 import { t } from "../../lib/i18n/index.ts";
-import { limit } from "../../lib/security/limits.ts";
 
 /** POST /api/reactions {article, kind: like|bookmark, active: true|false, next} — idempotent on or off. */
 export const POST: APIRoute = async (context) => {
-  const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form);
-  const next = safeNext(form.get("next"), "/zh-CN/");
-  const locale = localeOfNext(next);
-  const session = context.locals.session;
-  if (!session) return signInFirst(context, next);
-  const verdict = limit("reaction", clientIp(context), session.userId);
-  if (!verdict.ok) return tooMany(context, verdict, locale);
+  const opened = await memberRequest(context, "/zh-CN/", "reaction");
+  if (opened instanceof Response) return opened;
+  const { form, next, locale, session } = opened;
   const article = form.get("article");
   const kind = form.get("kind");
   const active = form.get("active");

@@ -1,32 +1,15 @@
 import type { APIRoute } from "astro";
 import { postComment } from "../../../lib/cms/member.ts";
-import {
-  badBody,
-  clientIp,
-  cmsFailed,
-  done,
-  failed,
-  localeOfNext,
-  readForm,
-  safeNext,
-  signInFirst,
-  tooMany,
-} from "../../../lib/endpoint.ts";
+import { cmsFailed, done, failed, memberRequest } from "../../../lib/endpoint.ts";
 import { asLocale, t } from "../../../lib/i18n/index.ts";
-import { limit } from "../../../lib/security/limits.ts";
 
 const ID = /^[a-z0-9]{10,40}$/;
 
 /** POST /api/comments {article, locale, body, parent?, next} — a comment or a reply, as the signed-in member. */
 export const POST: APIRoute = async (context) => {
-  const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form);
-  const next = safeNext(form.get("next"), "/zh-CN/");
-  const uiLocale = localeOfNext(next);
-  const session = context.locals.session;
-  if (!session) return signInFirst(context, next);
-  const verdict = limit("comment", clientIp(context), session.userId);
-  if (!verdict.ok) return tooMany(context, verdict, uiLocale);
+  const opened = await memberRequest(context, "/zh-CN/", "comment");
+  if (opened instanceof Response) return opened;
+  const { form, next, locale: uiLocale, session } = opened;
 
   const article = form.get("article");
   const parent = form.get("parent") || undefined;

@@ -1,24 +1,13 @@
 import type { APIRoute } from "astro";
 import { markNotificationsRead } from "../../../lib/cms/member.ts";
-import {
-  badBody,
-  cmsFailed,
-  done,
-  failed,
-  localeOfNext,
-  readForm,
-  safeNext,
-  signInFirst,
-} from "../../../lib/endpoint.ts";
+import { cmsFailed, done, failed, localeOfNext, memberRequest } from "../../../lib/endpoint.ts";
 import { t } from "../../../lib/i18n/index.ts";
 
 /** POST /api/notifications/read {ids: [...]} | {all: true} — marks the member's own notifications read. */
 export const POST: APIRoute = async (context) => {
-  const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form);
-  const next = safeNext(form.get("next"), "/zh-CN/notifications");
-  const session = context.locals.session;
-  if (!session) return signInFirst(context, next);
+  const opened = await memberRequest(context, "/zh-CN/notifications");
+  if (opened instanceof Response) return opened;
+  const { form, next, session } = opened;
   const ids = form
     .all("ids")
     .filter((id) => /^[a-z0-9]{10,40}$/.test(id))

@@ -1,18 +1,15 @@
 import type { APIRoute } from "astro";
-import { badBody, done, failed, localeOfNext, readForm, safeNext, signInFirst } from "../../../../lib/endpoint.ts";
+import { done, failed, memberRequest } from "../../../../lib/endpoint.ts";
 import { Forbidden, generation, RunNotFound } from "../../../../lib/generation.ts";
 import { paths, t } from "../../../../lib/i18n/index.ts";
 
 /** POST /api/runs/:runId/cancel — the run's creator cancels it (the workflows client checks who may). */
 export const POST: APIRoute = async (context) => {
-  const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form);
+  const opened = await memberRequest(context, "/zh-CN/queue");
+  if (opened instanceof Response) return opened;
+  const { next, locale, session } = opened;
   const runId = context.params.runId ?? "";
-  const next = safeNext(form.get("next"), "/zh-CN/queue");
-  const locale = localeOfNext(next);
   const r = t(locale).run;
-  const session = context.locals.session;
-  if (!session) return signInFirst(context, next);
   if (!/^[A-Za-z0-9:_.-]{1,200}$/.test(runId)) return failed(context, 404, "not_found", r.notFound, { next });
   try {
     await generation().cancel(runId, { actorId: session.userId, isEditor: false });
