@@ -1,4 +1,4 @@
-import { connectIndex, ensureIndex, type SyncHandle, startSync } from "@inkstone/search";
+import { connectIndex, type SyncHandle, startSync } from "@inkstone/search";
 import type { Core } from "@strapi/strapi";
 import { env } from "../env.ts";
 import { outboxStore } from "./search-source.ts";
@@ -16,11 +16,8 @@ export function articleIndex() {
  * it is down the loop backs off and the rows wait in PostgreSQL, so the CMS starts and serves regardless.
  */
 export function startSearchSync(strapi: Core.Strapi): void {
-  const index = articleIndex();
-  void ensureIndex(index).catch((error: Error) =>
-    strapi.log.warn(`Search index settings not applied yet (${error.message}); the sync retries.`),
-  );
-  handle = startSync(outboxStore(strapi), index, {
+  // The sync applies the index settings itself on its first drain (and now and then after), so nothing here.
+  handle = startSync(outboxStore(strapi), articleIndex(), {
     onEvent: (event) => {
       if (event.type === "retrying")
         strapi.log.warn(
