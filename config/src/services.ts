@@ -50,6 +50,7 @@ export const SERVICE_VARIABLES = {
     "CMS_COMMUNITY_TOKEN",
     "COMMUNITY_WEBHOOK_SECRET",
     "GENERATION_QUOTA",
+    "TRUSTED_PROXIES",
   ],
   worker: [
     "NODE_ENV",

@@ -126,6 +126,21 @@ export const variables = {
   CMS_WORKER_TOKEN: secret(32).describe(
     "API token the worker uses to save drafts. The CMS creates it on start; `npm start` generates it.",
   ),
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((entry) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)), {
+      error: "expected comma-separated IP addresses or CIDR ranges, for example 10.0.0.0/8,127.0.0.1",
+    })
+    .describe(
+      "Proxies whose X-Forwarded-For the community believes (IPs or CIDRs, comma-separated). Empty: the client address is the socket's.",
+    ),
   COMMUNITY_WEBHOOK_SECRET: secret().describe(
     "Signs the CMS's webhook that tells the community which pages to refresh. `npm start` generates it.",
   ),

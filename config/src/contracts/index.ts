@@ -1,3 +1,5 @@
+export * from "./change-event.ts";
+export * from "./document-id.ts";
 export * from "./generation-draft.ts";
 export * from "./outbox.ts";
 export * from "./search-document.ts";
