@@ -1,4 +1,4 @@
-// The generation queue's two numbers (DESIGN.md, performance targets), on a Temporal dev server of its own started
+// The generation queue's two numbers (ARCHITECTURE.md, "Performance targets"), on a Temporal dev server of its own started
 // the way the launcher starts it (one task queue partition):
 //   - queue-list latency with 100 runs queued (target < 100 ms): the community's /queue view, one visibility call
 //     each time (the client's 300 ms shared snapshot is bypassed);

@@ -15,5 +15,5 @@ export const SEARCH_INDEX = "articles";
 export const DEFAULT_DATABASE_NAME = "inkstone";
 export const DEFAULT_DATABASE_USER = "inkstone";
 
-/** Default upper bound of generations running at once on one worker (see DESIGN.md, "slots"). */
+/** Default upper bound of generations running at once on one worker (ARCHITECTURE.md, "Slots and the queue"). */
 export const DEFAULT_GENERATION_CONCURRENCY = 2;
