@@ -11,6 +11,8 @@ export { type IndexDocument, parseSearchDocument, type SearchDocumentInput, toIn
 export { SearchError, type SearchErrorCode, type SearchIssue } from "./errors.ts";
 /** Quoting user values into Meilisearch filters. */
 export { quote as quoteFilterValue } from "./filter.ts";
+/** Whether Meilisearch answers and says it is available (the community's /health). */
+export { type SearchHealthOptions, searchHealth } from "./health.ts";
 /** Indexing and search-only API keys per index prefix (launcher and tests only: they hold the master key). */
 export { type ApiKeys, apiKeyUids, ensureApiKeys } from "./keys.ts";
 /** Markdown → the plain text that is indexed. */

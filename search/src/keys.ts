@@ -43,6 +43,7 @@ export async function ensureApiKeys(host: string, masterKey: string, indexPrefix
   ];
   const keys: string[] = [];
   for (const spec of wanted) {
+    // Not found (or unreadable): create it, and a real outage fails there with Meilisearch's own message.
     const existing = await client.getKey(spec.uid).catch(() => undefined);
     keys.push((existing ?? (await client.createKey(spec))).key);
   }

@@ -82,7 +82,8 @@ export async function reindex(
     report("swapping");
     await swapIn(index, timeoutMs);
   } catch (error) {
-    // Leave no build index behind: while it exists the sync waits.
+    // Leave no build index behind: while it exists the sync waits. If the delete fails too (Meilisearch down), the
+    // caller needs the first error, and the leftover goes stale, so the sync stops waiting for it.
     await deleteIndex(index, index.nextUid, timeoutMs).catch(() => {});
     throw error;
   }

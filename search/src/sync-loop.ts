@@ -47,11 +47,12 @@ export function startSync(store: OutboxStore, index: ArticleIndex, options: Sync
       interruptible = canWake;
     });
 
-  // A logging callback that throws must not stop the sync.
   const emit = (event: SyncEvent) => {
     try {
       onEvent(event);
-    } catch {}
+    } catch {
+      // The callback only logs; one that throws must not stop the sync.
+    }
   };
 
   const retry = (error: unknown) => {

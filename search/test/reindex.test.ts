@@ -54,8 +54,10 @@ describe("reindex", () => {
     })();
 
     const result = await reindex(batches(generation("n", 450), 50), { index: meili.admin });
-    // A few more queries against the new index.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A few more answers after the swap, however long they take: the last ones must come from the new index.
+    const answered = () => totals.length + errors.length;
+    const swappedAt = answered();
+    await expect.poll(() => answered() - swappedAt, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
     stop = true;
     await queries;
 

@@ -8,7 +8,7 @@ import type { ManagedProcess } from "../../scripts/stack/process.ts";
 import { freePort } from "../../scripts/stack/wait.ts";
 import { type SyncEvent, search, startSync } from "../src/index.ts";
 import { article } from "./support/articles.ts";
-import { eventually, type TestIndexes, testIndexes } from "./support/meili.ts";
+import { type TestIndexes, testIndexes } from "./support/meili.ts";
 import { MemoryOutbox } from "./support/memory-outbox.ts";
 
 // A Meilisearch of this file's own, so stopping it disturbs no other test file.
@@ -44,19 +44,21 @@ describe("sync while Meilisearch is down", () => {
     });
     try {
       outbox.publish(article({ documentId: "warmup", title: "Before the outage" }));
-      await eventually(() => outbox.pending.length === 0);
+      await expect.poll(() => outbox.pending.length, { timeout: 30_000 }).toBe(0);
 
       await server?.stop();
       for (let i = 1; i <= 5; i++) outbox.publish(article({ documentId: `o${i}`, title: `Aurora report ${i}` }));
       sync.wake();
-      await eventually(() => events.filter((event) => event.type === "retrying").length >= 3);
+      await expect
+        .poll(() => events.filter((event) => event.type === "retrying").length, { timeout: 30_000 })
+        .toBeGreaterThanOrEqual(3);
 
       expect(outbox.pending.map((row) => [row.documentId, row.status])).toEqual(
         [1, 2, 3, 4, 5].map((i) => [`o${i}`, "pending"]),
       );
 
       await start();
-      await eventually(() => outbox.pending.length === 0, 60_000);
+      await expect.poll(() => outbox.pending.length, { timeout: 60_000 }).toBe(0);
     } finally {
       await sync.stop();
     }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { connectIndex, drainOutbox, type SyncEvent, search, startSync } from "../src/index.ts";
 import { article } from "./support/articles.ts";
-import { eventually, type TestIndexes, testIndexes } from "./support/meili.ts";
+import { type TestIndexes, testIndexes } from "./support/meili.ts";
 import { MemoryOutbox } from "./support/memory-outbox.ts";
 
 let meili: TestIndexes;
@@ -129,8 +129,8 @@ describe("startSync", () => {
       outbox.publish(article({ documentId: "l1", title: "Meteor showers" }));
       sync.wake();
       // Searchable first, then marked done: the row must not be done before Meilisearch has the document.
-      await eventually(async () => (await search(meili.reader, { q: "meteor" })).total === 1);
-      await eventually(() => outbox.pending.length === 0);
+      await expect.poll(async () => (await search(meili.reader, { q: "meteor" })).total, { timeout: 30_000 }).toBe(1);
+      await expect.poll(() => outbox.pending.length, { timeout: 30_000 }).toBe(0);
     } finally {
       await sync.stop();
     }
@@ -148,9 +148,9 @@ describe("startSync", () => {
       onEvent: (event) => events.push(event),
     });
     try {
-      await eventually(() => (outbox.rows[0]?.attempts ?? 0) >= 2);
+      await expect.poll(() => outbox.rows[0]?.attempts ?? 0, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
       outbox.publish(article({ documentId: "l2", title: "Eclipse diary" }));
-      await eventually(async () => (await search(meili.reader, { q: "eclipse" })).total === 1, 10_000);
+      await expect.poll(async () => (await search(meili.reader, { q: "eclipse" })).total, { timeout: 10_000 }).toBe(1);
     } finally {
       await sync.stop();
     }

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { REQUEST_ID_PATTERN } from "@inkstone/config/logger";
 import {
   Client,
   Connection,
@@ -11,12 +12,14 @@ import { orderQueue, type QueueEntry } from "./client/queue.ts";
 import { type RunView, toRunView } from "./client/run-view.ts";
 import { creatorRunsQuery, runningRunsQuery } from "./client/visibility.ts";
 import { type GenerationInputDraft, generationInputSchema, normaliseInput, runIdFor } from "./generation/request.ts";
+import { enqueuedUpdate, runStateQuery } from "./shared/messages.ts";
 import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "./shared/search-attributes.ts";
 import { ensureSearchAttributes } from "./temporal/search-attributes.ts";
-import { enqueuedUpdate, generateArticle, runStateQuery } from "./workflows/generate-article.ts";
-import { pingWorkflow } from "./workflows/index.ts";
+// Type-only: runs are started by workflow type name, so the client never loads workflow code.
+import type { generateArticle, pingWorkflow } from "./workflows/index.ts";
 
 export { Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "./client/errors.ts";
+export { checkTemporal } from "./client/health.ts";
 export type { QueueEntry } from "./client/queue.ts";
 export type { RunView } from "./client/run-view.ts";
 export type { GenerationInput, GenerationInputDraft } from "./generation/request.ts";
@@ -36,6 +39,13 @@ export type GenerationClientOptions = {
 /** Who asks to cancel: the run's creator, or an editor. */
 export type Actor = { actorId: string; isEditor: boolean };
 
+export type StartOptions = {
+  /** Runs the creator may have queued or active at once. */
+  quota: number;
+  /** The id of the request that submits the run (REQUEST_ID_PATTERN): the worker logs it and sends it to the CMS. */
+  requestId?: string;
+};
+
 /** The community's handle on generation runs: start, look at, list, cancel and follow them. */
 export async function createGenerationClient(options: GenerationClientOptions) {
   const connection = await Connection.connect({ address: options.address });
@@ -44,7 +54,7 @@ export async function createGenerationClient(options: GenerationClientOptions) {
   const { taskQueue, enqueueTimeoutMs = 10_000, queueCacheMs = 300 } = options;
 
   // One visibility call answers every viewer for a moment: the /queue page and each run page poll it.
-  // (DESIGN.md: positions accurate to within a second; `maxAgeMs: 0` asks the server every time.)
+  // (ARCHITECTURE.md: positions accurate to within a second; `maxAgeMs: 0` asks the server every time.)
   let cached: { at: number; entries: Promise<QueueEntry[]> } | undefined;
   /** Active runs, then queued runs with their positions, in the order they take slots: one visibility call. */
   async function listQueue({ maxAgeMs = queueCacheMs }: { maxAgeMs?: number } = {}): Promise<QueueEntry[]> {
@@ -58,6 +68,7 @@ export async function createGenerationClient(options: GenerationClientOptions) {
     })();
     const entry = { at: now, entries };
     cached = entry;
+    // The callers see the failure; here it only means the next call asks the server again.
     entries.catch(() => {
       if (cached === entry) cached = undefined;
     });
@@ -88,16 +99,21 @@ export async function createGenerationClient(options: GenerationClientOptions) {
      * (or after `enqueueTimeoutMs` when no worker is running). Throws InvalidRequest (400), or QuotaExceeded (429)
      * when the creator already has `quota` runs queued or active.
      */
-    async start(input: GenerationInputDraft, { quota }: { quota: number }): Promise<string> {
+    async start(input: GenerationInputDraft, { quota, requestId }: StartOptions): Promise<string> {
       const parsed = generationInputSchema.safeParse(input);
       if (!parsed.success)
         throw new InvalidRequest(
           parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
         );
+      if (requestId !== undefined && !REQUEST_ID_PATTERN.test(requestId))
+        throw new InvalidRequest([
+          { path: "requestId", message: "must be 1–64 letters, digits, '.', '_', ':' or '-'" },
+        ]);
       const request = normaliseInput(parsed.data);
       const runId = runIdFor(request);
       const { count } = await client.workflow.count(creatorRunsQuery(taskQueue, request.creatorId));
       if (count >= quota) {
+        // No such run (or it cannot be described): the request is a new one, and over the quota.
         const existing = await client.workflow
           .getHandle(runId)
           .describe()
@@ -107,10 +123,10 @@ export async function createGenerationClient(options: GenerationClientOptions) {
       }
       let handle: WorkflowHandle<typeof generateArticle>;
       try {
-        handle = await client.workflow.start(generateArticle, {
+        handle = await client.workflow.start<typeof generateArticle>("generateArticle", {
           taskQueue,
           workflowId: runId,
-          args: [{ request }],
+          args: [{ request, ...(requestId ? { requestId } : {}) }],
           // A running run with this id is the same request: join it. A completed one is answered below.
           workflowIdConflictPolicy: "USE_EXISTING",
           workflowIdReusePolicy: "ALLOW_DUPLICATE_FAILED_ONLY",
@@ -161,13 +177,14 @@ export async function createGenerationClient(options: GenerationClientOptions) {
           yield view;
         }
         if (view.status !== "queued" && view.status !== "active") return;
+        // Aborted: the loop condition ends the watch.
         await delay(intervalMs, undefined, { signal }).catch(() => undefined);
       }
     },
 
     /** Runs the skeleton workflow and waits for its answer. */
     ping(message: string, workflowId = `ping-${crypto.randomUUID()}`): Promise<string> {
-      return client.workflow.execute(pingWorkflow, { taskQueue, workflowId, args: [message] });
+      return client.workflow.execute<typeof pingWorkflow>("pingWorkflow", { taskQueue, workflowId, args: [message] });
     },
 
     close: () => connection.close(),

@@ -7,7 +7,7 @@ export type WorkerOptions = {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  /** Generations run at once on this worker; each holds one activity slot (DESIGN.md, "slots"). */
+  /** Generations run at once on this worker; each holds one activity slot (ARCHITECTURE.md, "Slots and the queue"). */
   concurrency: number;
   activities: ActivityDeps;
 };

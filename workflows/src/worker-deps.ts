@@ -1,4 +1,5 @@
 import type { WorkerEnv } from "@inkstone/config";
+import type { Logger } from "@inkstone/config/logger";
 import type { Client } from "@temporalio/client";
 import type { ActivityDeps } from "./activities/index.ts";
 import { createCmsClient } from "./cms/client.ts";
@@ -15,8 +16,17 @@ import { offlineWriter } from "./writer/offline-writer.ts";
 
 export type WorkerDepsEnv = WorkerEnv;
 
+export type WorkerParts = {
+  /** Reaches the runs' workflows (progress signals); a client on its own connection. */
+  temporal: Client;
+  metrics: GenerationMetrics;
+  /** Names this worker in run logs and its own log. */
+  workerId: string;
+  logger: Logger;
+};
+
 /** The activities' clients, built from the worker's environment; `close` releases the fetch agent. */
-export function createWorkerDeps(env: WorkerDepsEnv, temporal: Client, metrics: GenerationMetrics, workerId: string) {
+export function createWorkerDeps(env: WorkerDepsEnv, { temporal, metrics, workerId, logger }: WorkerParts) {
   const fetcher = createPageFetcher({
     allowPrivate: env.FETCH_ALLOW_PRIVATE,
     timeoutMs: env.FETCH_TIMEOUT_MS,
@@ -43,7 +53,7 @@ export function createWorkerDeps(env: WorkerDepsEnv, temporal: Client, metrics: 
 
   const deps: ActivityDeps = {
     workerId,
-    echo: (runId, line) => console.log(`[${runId}] ${line.level}: ${line.message}`),
+    logger,
     temporal,
     metrics,
     cms,

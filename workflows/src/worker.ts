@@ -1,23 +1,30 @@
 import { hostname } from "node:os";
 import { workerEnv } from "@inkstone/config";
+import { createLogger, errorMessage } from "@inkstone/config/logger";
 import { Client, Connection } from "@temporalio/client";
 import { NativeConnection } from "@temporalio/worker";
 import { queuedRunsQuery } from "./client/visibility.ts";
 import { createWorker } from "./create-worker.ts";
 import { createMetrics } from "./metrics/metrics.ts";
 import { serveMetrics } from "./metrics/server.ts";
+import { installTemporalLogging } from "./temporal/runtime-logger.ts";
 import { ensureSearchAttributes } from "./temporal/search-attributes.ts";
 import { createWorkerDeps } from "./worker-deps.ts";
 
 // 1. Read and validate configuration; a bad value stops here with a message naming the variable.
 const env = workerEnv();
 const workerId = `${hostname()}:${process.pid}`;
+const log = createLogger("worker", { level: env.LOG_LEVEL, nodeEnv: env.NODE_ENV }).child({ workerId });
+// The SDK's own lines (and the native core's warnings) go to the same log; this must precede any connection.
+installTemporalLogging(log, env.LOG_LEVEL);
 
-// 2. Connect to Temporal: the worker's native connection, and a client for progress signals and queue metrics.
-const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-const deps: { close(): Promise<void> }[] = [];
+const opened: { name: string; close(): Promise<void> }[] = [];
 try {
+  // 2. Connect to Temporal: the worker's native connection, and a client for progress signals and queue metrics.
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  opened.push({ name: "worker connection", close: () => connection.close() });
+  const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  opened.push({ name: "client connection", close: () => clientConnection.close() });
   const temporal = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
 
   // 3. Make sure the runs' search attributes exist (the dev server starts without them).
@@ -28,15 +35,19 @@ try {
     slots: env.GENERATION_CONCURRENCY,
     queueDepth: async () => (await temporal.workflow.count(queuedRunsQuery(env.TEMPORAL_TASK_QUEUE))).count,
   });
-  const metricsServer = await serveMetrics(metrics.registry, env.WORKER_METRICS_PORT).catch((error: Error) => {
-    console.error(`metrics not served on port ${env.WORKER_METRICS_PORT}: ${error.message}`);
+  const metricsServer = await serveMetrics(metrics.registry, env.WORKER_METRICS_PORT).catch((error: unknown) => {
+    log.error({ err: error, port: env.WORKER_METRICS_PORT }, "metrics not served; the worker runs without them");
     return undefined;
   });
-  if (metricsServer) deps.push({ close: () => new Promise((resolve) => metricsServer.close(() => resolve())) });
+  if (metricsServer)
+    opened.push({
+      name: "metrics server",
+      close: () => new Promise((resolve) => metricsServer.close(() => resolve())),
+    });
 
   // 5. Create the worker on the generation task queue.
-  const activityDeps = createWorkerDeps(env, temporal, metrics, workerId);
-  deps.push(activityDeps);
+  const activityDeps = createWorkerDeps(env, { temporal, metrics, workerId, logger: log });
+  opened.push({ name: "page fetcher", close: () => activityDeps.close() });
   const worker = await createWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -44,17 +55,29 @@ try {
     concurrency: env.GENERATION_CONCURRENCY,
     activities: activityDeps.deps,
   });
-  console.log(
-    `worker polling ${env.TEMPORAL_TASK_QUEUE} on ${env.TEMPORAL_ADDRESS} (${env.GENERATION_CONCURRENCY} generation slots, ` +
-      `${env.OPENAI_API_KEY ? `LLM at ${env.OPENAI_BASE_URL}` : "offline writer"}, metrics on :${env.WORKER_METRICS_PORT})`,
+  log.info(
+    {
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      temporalAddress: env.TEMPORAL_ADDRESS,
+      slots: env.GENERATION_CONCURRENCY,
+      writer: env.OPENAI_API_KEY ? `LLM at ${env.OPENAI_BASE_URL}` : "offline",
+      metricsPort: metricsServer ? env.WORKER_METRICS_PORT : undefined,
+    },
+    "worker polling",
   );
 
   // 6. Run until SIGINT/SIGTERM. Running pipelines get a moment, then stop and hand their checkpoint to the run,
   //    which resumes on the next free slot (of any worker).
   await worker.run();
+  log.info("worker stopped");
+} catch (error) {
+  log.error({ err: error }, `worker failed: ${errorMessage(error)}`);
+  process.exitCode = 1;
 } finally {
-  // 7. Always close what was opened.
-  for (const dep of deps.reverse()) await dep.close();
-  await clientConnection.close();
-  await connection.close();
+  // 7. Always close what was opened, newest first; one failure does not keep the rest open.
+  for (const resource of opened.reverse()) {
+    await resource.close().catch((error: unknown) => {
+      log.warn({ err: error }, `closing the ${resource.name} failed`);
+    });
+  }
 }

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { GenerationClient, RunView } from "../src/client.ts";
 import { startCms } from "./support/cms.ts";
 import { articlePage, prose, startFixtureWeb } from "./support/fixture-web.ts";
@@ -6,11 +7,11 @@ import { startLlmStub } from "./support/llm-stub.ts";
 import { seedIndex } from "./support/meili.ts";
 import {
   citationsIn,
-  eventually,
   generationClient,
   startWorker,
   type TestWorker,
   temporalConnection,
+  workerLogLines,
 } from "./support/worker.ts";
 
 const METADATA = "http://169.254.169.254/latest/meta-data/";
@@ -92,21 +93,22 @@ describe("generation pipeline", () => {
     await Promise.all([llm?.close(), cms?.close(), web?.close()]);
   });
 
-  const finished = (client: GenerationClient, runId: string, timeoutMs = 60_000) =>
-    eventually(
+  /** The run once it has ended. */
+  const finished = (client: GenerationClient, runId: string, timeout = 60_000) =>
+    vi.waitFor(
       async () => {
         const view = await client.getRun(runId);
-        return ["done", "failed", "cancelled"].includes(view.status) && view;
+        expect(["done", "failed", "cancelled"], `${runId} at ${view.stage}`).toContain(view.status);
+        return view;
       },
-      timeoutMs,
-      250,
+      { timeout, interval: 250 },
     );
   const logOf = (view: RunView) => view.log.map((line) => line.message).join("\n");
   /** Waits until the server holds a checkpoint with `sections` written; returns the pid of the worker running it. */
   const checkpointed = async (runId: string, sections = 1) => {
     const connection = await temporalConnection();
     try {
-      return await eventually(
+      return await vi.waitFor(
         async () => {
           const { pendingActivities } = await connection.workflowService.describeWorkflowExecution({
             namespace: "default",
@@ -114,12 +116,14 @@ describe("generation pipeline", () => {
           });
           const pending = pendingActivities?.[0];
           const payload = pending?.heartbeatDetails?.payloads?.[0]?.data;
-          if (!pending || !payload) return false;
+          if (!pending || !payload) throw new Error(`${runId} has no checkpoint yet`);
           const checkpoint = JSON.parse(Buffer.from(payload).toString("utf8")) as { sections?: unknown[] };
-          return (checkpoint.sections?.length ?? 0) >= sections && Number(pending.lastWorkerIdentity?.split("@")[0]);
+          expect(checkpoint.sections?.length ?? 0, "sections in the checkpoint").toBeGreaterThanOrEqual(sections);
+          const pid = Number(pending.lastWorkerIdentity?.split("@")[0]);
+          expect(pid, "the worker's pid").toBeGreaterThan(0);
+          return pid;
         },
-        30_000,
-        200,
+        { timeout: 30_000, interval: 200 },
       );
     } finally {
       await connection.close();
@@ -127,6 +131,7 @@ describe("generation pipeline", () => {
   };
 
   it("researches the web and the creator's URLs, cites only what it read, refuses SSRF targets, rides out LLM 429 and 500", async () => {
+    const requestId = `req-${randomUUID()}`;
     const runId = await llmClient.start(
       {
         creatorId: "writer1",
@@ -146,7 +151,7 @@ describe("generation pipeline", () => {
         references: "My own notes on tides: they are predictable.",
         webSearch: true,
       },
-      { quota: 3 },
+      { quota: 3, requestId },
     );
     const view = await finished(llmClient, runId);
     expect(view.status, logOf(view)).toBe("done");
@@ -217,6 +222,14 @@ describe("generation pipeline", () => {
     expect(metrics).toMatch(/inkstone_generation_queue_seconds_count [1-9]/);
     expect(metrics).toMatch(/inkstone_generation_queue_depth 0/);
     expect(metrics).toMatch(/inkstone_llm_tokens_total\{model="gpt-4o-mini",direction="completion"\} [1-9]/);
+
+    // The request id that started the run travelled with it: on the CMS call, and on the worker's log lines.
+    expect(cms.calls.filter((call) => call.path.includes(runId)).map((call) => call.requestId)).toEqual([requestId]);
+    await expect
+      .poll(async () => (await workerLogLines((line) => line.requestId === requestId)).map((line) => line.msg))
+      .toEqual(expect.arrayContaining(["attempt started", expect.stringMatching(/^draft saved \(new\)/)]));
+    const tagged = await workerLogLines((line) => line.requestId === requestId);
+    expect(tagged.every((line) => line.runId === runId && line.service === "worker")).toBe(true);
   });
 
   it("asks again when a section comes back in the wrong language", async () => {
@@ -358,20 +371,22 @@ describe("generation pipeline", () => {
   });
 
   it("fails a run with nothing to write from, with a reason, and tells the CMS", async () => {
+    const requestId = `req-${randomUUID()}`;
     const runId = await offlineClient.start(
       { creatorId: "writer4", topic: "Qzxv wlpr", language: "en", urls: [METADATA], webSearch: false },
-      { quota: 3 },
+      { quota: 3, requestId },
     );
     const view = await finished(offlineClient, runId);
     expect(view.status).toBe("failed");
     expect(view.error).toMatch(/no source could be read and no references or files were given/);
     expect(view.attempts).toBe(1);
-    await eventually(() => cms.failures.some((entry) => entry.runId === runId), 10_000);
+    await expect.poll(() => cms.failures.some((entry) => entry.runId === runId), { timeout: 10_000 }).toBe(true);
     expect(cms.failures.find((entry) => entry.runId === runId)?.failure).toMatchObject({
       creatorId: "writer4",
       topic: "Qzxv wlpr",
     });
     expect(cms.drafts.has(runId)).toBe(false);
+    expect(cms.calls.filter((call) => call.path.includes(runId)).map((call) => call.requestId)).toEqual([requestId]);
     const metrics = await (await fetch(offlineWorker.metricsUrl)).text();
     expect(metrics).toMatch(/inkstone_generation_failures_total\{kind="no-material",retryable="false"\} 1/);
   });

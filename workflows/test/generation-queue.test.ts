@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   Forbidden,
   type GenerationClient,
@@ -11,7 +11,7 @@ import {
 import { startCms } from "./support/cms.ts";
 import { articlePage, prose, startFixtureWeb } from "./support/fixture-web.ts";
 import { startLlmStub } from "./support/llm-stub.ts";
-import { eventually, generationClient, startWorker, type TestWorker, temporalConnection } from "./support/worker.ts";
+import { generationClient, startWorker, type TestWorker, temporalConnection } from "./support/worker.ts";
 
 // Real Temporal dev server, the real built worker (2 slots), a stub LLM slow enough to watch the queue move.
 describe("generation queue and slots", () => {
@@ -50,10 +50,16 @@ describe("generation queue and slots", () => {
     urls: [`${web.url}/source`],
     webSearch: false,
   });
-  const statusOf = async (runId: string, status: RunView["status"]) => {
-    const view = await client.getRun(runId);
-    return view.status === status && view;
-  };
+  /** The run once it has `status`. */
+  const reach = (runId: string, status: RunView["status"], timeout: number, interval = 250) =>
+    vi.waitFor(
+      async () => {
+        const view = await client.getRun(runId);
+        expect(view.status, `${runId} at ${view.stage}`).toBe(status);
+        return view;
+      },
+      { timeout, interval },
+    );
 
   it("runs six submissions two at a time, in submit order, with queue positions that only fall", async () => {
     const samples: { at: number; queue: QueueEntry[] }[] = [];
@@ -73,20 +79,18 @@ describe("generation queue and slots", () => {
       for await (const view of client.watch(last, { intervalMs: 150 })) views.push(view);
       return views;
     })();
-    const views = await Promise.all(ids.map((id) => eventually(() => statusOf(id, "done"), 90_000, 250))).catch(
-      async (error: Error) => {
-        // Say where each run got stuck, not only that the wait ran out.
-        const states = await Promise.all(
-          ids.map(async (id) => {
-            const view = await client.getRun(id).catch((e: Error) => e);
-            return view instanceof Error
-              ? `${id}: ${view.message}`
-              : `${id}: ${view.status}/${view.stage} after ${view.attempts} attempt(s) ${view.error ?? ""}`;
-          }),
-        );
-        throw new Error(`${error.message}\n${states.join("\n")}`);
-      },
-    );
+    const views = await Promise.all(ids.map((id) => reach(id, "done", 90_000))).catch(async (error: Error) => {
+      // Say where each run got stuck, not only that the wait ran out.
+      const states = await Promise.all(
+        ids.map(async (id) => {
+          const view = await client.getRun(id).catch((e: Error) => e);
+          return view instanceof Error
+            ? `${id}: ${view.message}`
+            : `${id}: ${view.status}/${view.stage} after ${view.attempts} attempt(s) ${view.error ?? ""}`;
+        }),
+      );
+      throw new Error(`${error.message}\n${states.join("\n")}`);
+    });
     sampling = false;
     await sampler;
 
@@ -134,16 +138,17 @@ describe("generation queue and slots", () => {
   it("cancels a queued run before it starts, and an active run within seconds, handing its slot on", async () => {
     const hangOne = await client.start(input("owner", "Hang one [hang]"), { quota: 5 });
     const hangTwo = await client.start(input("owner", "Hang two [hang]"), { quota: 5 });
-    await eventually(
-      () => llm.calls.filter((c) => c.kind === "section" && c.topic.startsWith("Hang")).length === 2,
-      30_000,
-    );
+    await expect
+      .poll(() => llm.calls.filter((c) => c.kind === "section" && c.topic.startsWith("Hang")).length, {
+        timeout: 30_000,
+      })
+      .toBe(2);
     const queued = await client.start(input("other", "Never starts"), { quota: 5 });
     expect(await client.getRun(queued)).toMatchObject({ status: "queued", position: 1 });
 
     await expect(client.cancel(queued, { actorId: "stranger", isEditor: false })).rejects.toBeInstanceOf(Forbidden);
     await client.cancel(queued, { actorId: "other", isEditor: false });
-    await eventually(() => statusOf(queued, "cancelled"), 10_000);
+    await reach(queued, "cancelled", 10_000);
     const connection = await temporalConnection();
     try {
       const { history } = await connection.workflowService.getWorkflowExecutionHistory({
@@ -163,23 +168,24 @@ describe("generation queue and slots", () => {
     expect((await client.getRun(next)).position).toBe(1);
     const cancelAt = Date.now();
     await client.cancel(hangOne, { actorId: "an-editor", isEditor: true });
-    const stoppedAt = await eventually(async () => (await statusOf(hangOne, "cancelled")) && Date.now(), 10_000, 50);
+    await reach(hangOne, "cancelled", 10_000, 50);
+    const stoppedAt = Date.now();
     expect(stoppedAt - cancelAt).toBeLessThan(5000);
     expect(llm.calls.find((c) => c.topic === "Hang one [hang]" && c.kind === "section")?.abortedAt).toBeDefined();
-    const taken = await eventually(
+    const taken = await vi.waitFor(
       async () => {
         const view = await client.getRun(next);
-        return view.startedAt !== undefined && view;
+        expect(view.startedAt).toBeDefined();
+        return view;
       },
-      10_000,
-      50,
+      { timeout: 10_000, interval: 50 },
     );
     expect(Date.parse(taken.startedAt ?? "") - stoppedAt).toBeLessThan(2000);
     expect(cms.calls.filter((call) => call.path.includes(hangOne))).toHaveLength(0);
 
     await client.cancel(hangTwo, { actorId: "owner", isEditor: false });
-    await eventually(() => statusOf(hangTwo, "cancelled"), 10_000);
-    await eventually(() => statusOf(next, "done"), 30_000);
+    await reach(hangTwo, "cancelled", 10_000);
+    await reach(next, "done", 30_000);
     expect(cms.drafts.has(hangTwo)).toBe(false);
   });
 
@@ -190,7 +196,7 @@ describe("generation queue and slots", () => {
       client.start({ ...request, topic: "  Submitted   twice [hang] " }, { quota: 1 }),
     ]);
     expect(second).toBe(first);
-    await eventually(() => statusOf(first, "active"), 15_000);
+    await reach(first, "active", 15_000);
     const connection = await temporalConnection();
     try {
       const { executions } = await connection.workflowService.listWorkflowExecutions({
@@ -205,10 +211,13 @@ describe("generation queue and slots", () => {
     expect(await client.start(request, { quota: 1 })).toBe(first);
     await expect(client.start(input("twice", "Something else"), { quota: 1 })).rejects.toBeInstanceOf(QuotaExceeded);
     await expect(client.start({ ...request, topic: "" }, { quota: 1 })).rejects.toBeInstanceOf(InvalidRequest);
+    await expect(client.start(request, { quota: 1, requestId: "not a request id" })).rejects.toBeInstanceOf(
+      InvalidRequest,
+    );
     await expect(client.start({ ...request, urls: ["file:///etc/passwd"] }, { quota: 1 })).rejects.toBeInstanceOf(
       InvalidRequest,
     );
     await client.cancel(first, { actorId: "twice", isEditor: false });
-    await eventually(() => statusOf(first, "cancelled"), 10_000);
+    await reach(first, "cancelled", 10_000);
   });
 });

@@ -3,6 +3,7 @@ import {
   type GenerationClient,
   type QueueEntry,
   type RunView,
+  type StartOptions,
 } from "@inkstone/workflows/client";
 import { env } from "./env.ts";
 import type { GenerationRequest } from "./generation-form.ts";
@@ -12,8 +13,11 @@ export type { QueueEntry, RunView };
 
 /** The community's handle on generation runs (the workflows package's client module; only it talks to Temporal). */
 export type GenerationService = {
-  /** Starts a run (or finds the same request's run); throws QuotaExceeded or InvalidRequest. */
-  start(request: GenerationRequest & { creatorId: string }, options: { quota: number }): Promise<string>;
+  /**
+   * Starts a run (or finds the same request's run); throws QuotaExceeded or InvalidRequest. `requestId` (the
+   * request's x-request-id) shows up in the worker's log lines for the run and on its calls to the CMS.
+   */
+  start(request: GenerationRequest & { creatorId: string }, options: StartOptions): Promise<string>;
   getRun(runId: string): Promise<RunView>;
   listQueue(): Promise<QueueEntry[]>;
   cancel(runId: string, actor: { actorId: string; isEditor: boolean }): Promise<void>;

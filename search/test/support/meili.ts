@@ -36,12 +36,3 @@ export async function testIndexes(
     url,
   };
 }
-
-/** Polls `probe` until it returns true (or throws after `timeoutMs`). */
-export async function eventually(probe: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,3 +1,4 @@
+import type { Logger } from "@inkstone/config/logger";
 import { ApplicationFailure, Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
 import type { GenerationInput } from "../generation/request.ts";
@@ -6,12 +7,14 @@ import { describeCheckpoint, nextStage, restoreCheckpoint } from "../pipeline/ch
 import { PipelineError } from "../pipeline/errors.ts";
 import { type RunChannel, RunReporter } from "../pipeline/reporter.ts";
 import { type PipelineDeps, runPipeline } from "../pipeline/run-pipeline.ts";
-import type { LogLine, RunResult } from "../shared/run-state.ts";
-import { progressSignal, savedUpdate, startedSignal } from "../workflows/generate-article.ts";
+import { progressSignal, savedUpdate, startedSignal } from "../shared/messages.ts";
+import type { RunResult } from "../shared/run-state.ts";
 
 export type PipelineInput = {
   runId: string;
   request: GenerationInput;
+  /** The community request that submitted the run (see GenerateArticleInput). */
+  requestId?: string;
   attempt: number;
   /** When the run (re)entered the queue, epoch ms. */
   queuedAt: number;
@@ -24,8 +27,8 @@ export type GenerateDeps = PipelineDeps & {
   temporal: Client;
   metrics: GenerationMetrics;
   workerId: string;
-  /** Mirrors run log lines into the worker's own log. */
-  echo?: (runId: string, line: LogLine) => void;
+  /** The worker's log; each attempt logs its run log lines there too, tagged with the run and request ids. */
+  logger: Logger;
 };
 
 /**
@@ -36,22 +39,19 @@ export function generateArticlePipelineActivity(deps: GenerateDeps) {
   return async function generateArticlePipeline(input: PipelineInput): Promise<RunResult> {
     const context = Context.current();
     const startedAt = Date.now();
+    const log = deps.logger.child({ runId: input.runId, requestId: input.requestId, attempt: input.attempt });
     const { checkpoint, resumed } = restoreCheckpoint(input.checkpoint, startedAt);
     const reporter = new RunReporter({
       attempt: input.attempt,
       channel: workflowChannel(deps.temporal, input.runId, context.info.workflowExecution?.runId),
       heartbeat: (details) => context.heartbeat(details),
       checkpoint: () => checkpoint,
-      echo: (line) => deps.echo?.(input.runId, line),
+      logger: log,
     });
     const waited = Math.max(0, (startedAt - input.queuedAt) / 1000);
     deps.metrics.activeSlots.inc();
     deps.metrics.queueSeconds.observe(waited);
-    deps.echo?.(input.runId, {
-      at: new Date(startedAt).toISOString(),
-      level: "info",
-      message: `attempt ${input.attempt} on ${deps.workerId}`,
-    });
+    log.info({ workerId: deps.workerId, queuedSeconds: waited }, "attempt started");
     try {
       await reporter.started(
         startedAt,
@@ -61,7 +61,14 @@ export function generateArticlePipelineActivity(deps: GenerateDeps) {
           : `started after ${waited.toFixed(1)} s in the queue`,
       );
       const result = await runPipeline(
-        { runId: input.runId, request: input.request, checkpoint, reporter, signal: context.cancellationSignal },
+        {
+          runId: input.runId,
+          requestId: input.requestId,
+          request: input.request,
+          checkpoint,
+          reporter,
+          signal: context.cancellationSignal,
+        },
         deps,
       );
       deps.metrics.outcomes.inc({ outcome: "done" });

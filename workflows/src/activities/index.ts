@@ -19,8 +19,8 @@ export function createActivities(deps: ActivityDeps) {
     /** research → read → outline → write → assemble → save, holding one generation slot. */
     generateArticlePipeline: generateArticlePipelineActivity(deps),
     /** Tells the creator their run failed (a local activity: it must not wait for a generation slot). */
-    async notifyFailure(runId: string, failure: GenerationFailure): Promise<void> {
-      await deps.cms.reportFailure(runId, failure);
+    async notifyFailure(runId: string, failure: GenerationFailure, requestId?: string): Promise<void> {
+      await deps.cms.reportFailure(runId, failure, { requestId });
     },
   };
 }

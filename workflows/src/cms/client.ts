@@ -1,4 +1,10 @@
-import type { GenerationDraft, GenerationDraftSaved, GenerationFailure } from "@inkstone/config";
+import {
+  documentIdSchema,
+  type GenerationDraft,
+  type GenerationDraftSaved,
+  type GenerationFailure,
+} from "@inkstone/config";
+import { REQUEST_ID_HEADER } from "@inkstone/config/logger";
 import { z } from "zod";
 import { PipelineError } from "../pipeline/errors.ts";
 
@@ -10,8 +16,11 @@ export type CmsClientOptions = {
   timeoutMs?: number;
 };
 
+/** Per call: aborts it, and names the community request the run came from (sent as `x-request-id`). */
+export type CmsCallOptions = { signal?: AbortSignal; requestId?: string };
+
 const savedSchema = z.object({
-  data: z.object({ documentId: z.string().min(1), locale: z.string(), created: z.boolean() }),
+  data: z.object({ documentId: documentIdSchema, locale: z.string(), created: z.boolean() }),
 });
 const errorSchema = z.object({
   error: z.object({ status: z.number().optional(), name: z.string().optional(), message: z.string().optional() }),
@@ -22,7 +31,12 @@ export function createCmsClient(options: CmsClientOptions) {
   const base = options.baseUrl.replace(/\/$/, "");
   const timeoutMs = options.timeoutMs ?? 30_000;
 
-  async function send(method: "PUT" | "POST", path: string, data: unknown, signal?: AbortSignal): Promise<unknown> {
+  async function send(
+    method: "PUT" | "POST",
+    path: string,
+    data: unknown,
+    { signal, requestId }: CmsCallOptions = {},
+  ): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
@@ -31,6 +45,7 @@ export function createCmsClient(options: CmsClientOptions) {
           authorization: `Bearer ${options.token}`,
           "content-type": "application/json",
           accept: "application/json",
+          ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
         },
         body: JSON.stringify({ data }),
         signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]),
@@ -43,6 +58,7 @@ export function createCmsClient(options: CmsClientOptions) {
         true,
       );
     }
+    // A body that is not JSON is judged by the status alone (and answered with the status text below).
     const body: unknown = await response.json().catch(() => undefined);
     if (response.ok) return body;
     const detail = errorSchema.safeParse(body).data?.error.message ?? response.statusText;
@@ -57,16 +73,16 @@ export function createCmsClient(options: CmsClientOptions) {
 
   return {
     /** Creates or updates the draft of `runId`; calling it again for the same run updates the same draft. */
-    async saveDraft(runId: string, draft: GenerationDraft, signal?: AbortSignal): Promise<GenerationDraftSaved> {
-      const body = await send("PUT", `/api/generation/drafts/${encodeURIComponent(runId)}`, draft, signal);
+    async saveDraft(runId: string, draft: GenerationDraft, options?: CmsCallOptions): Promise<GenerationDraftSaved> {
+      const body = await send("PUT", `/api/generation/drafts/${encodeURIComponent(runId)}`, draft, options);
       const parsed = savedSchema.safeParse(body);
       if (!parsed.success)
         throw new PipelineError("cms-unavailable", "the CMS saved the draft but answered in an unexpected shape", true);
       return parsed.data.data;
     },
     /** Tells the creator their run failed. */
-    async reportFailure(runId: string, failure: GenerationFailure): Promise<void> {
-      await send("POST", `/api/generation/runs/${encodeURIComponent(runId)}/failed`, failure);
+    async reportFailure(runId: string, failure: GenerationFailure, options?: CmsCallOptions): Promise<void> {
+      await send("POST", `/api/generation/runs/${encodeURIComponent(runId)}/failed`, failure, options);
     },
   };
 }

@@ -21,6 +21,7 @@ export function extractReadable(body: string, contentType: string, url: string):
       charThreshold: 200,
     }).parse();
   } catch {
+    // Readability gives up on some markup; the page's whole text below is still worth reading.
     article = null;
   }
   const text = tidy(article?.textContent ?? document.body?.textContent ?? "");

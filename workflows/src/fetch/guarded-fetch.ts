@@ -41,6 +41,7 @@ export function createPageFetcher(policy: FetchPolicy) {
       throw new FetchRefused(`${url.protocol} URLs are not fetched (only http and https)`);
     if (url.username || url.password) throw new FetchRefused("URLs with credentials are not fetched");
     const host = url.hostname.replace(/^\[|\]$/g, "");
+    // ENOTFOUND, EAI_AGAIN and friends all mean the same thing to the creator reading the run log.
     const addresses = await lookup(host, { all: true }).catch(() => {
       throw new FetchFailed(`${host} does not resolve`);
     });
@@ -135,6 +136,7 @@ function decode(bytes: Buffer, contentType: string): string {
   try {
     return new TextDecoder(charset).decode(bytes);
   } catch {
+    // A charset label TextDecoder does not know: UTF-8 is the likeliest truth.
     return new TextDecoder("utf-8").decode(bytes);
   }
 }

@@ -1,3 +1,4 @@
+import type { Logger } from "@inkstone/config/logger";
 import type { LogLine, ProgressReport, RunResult, StartedReport, WorkStage } from "../shared/run-state.ts";
 
 /** How an attempt talks to its workflow (signals and an update through the Temporal client). */
@@ -14,8 +15,8 @@ export type ReporterOptions = {
   heartbeat: (details: unknown) => void;
   /** The checkpoint as it stands, sent with every heartbeat. */
   checkpoint: () => unknown;
-  /** Mirrors run log lines into the worker's own log. */
-  echo?: (line: LogLine) => void;
+  /** The worker's log for this attempt: run log lines are mirrored there, and so is a report that was lost. */
+  logger: Logger;
   heartbeatMs?: number;
   /** Log lines wait this long to travel together. */
   batchMs?: number;
@@ -33,6 +34,7 @@ export class RunReporter {
   #chain: Promise<void> = Promise.resolve();
   #batch: NodeJS.Timeout | undefined;
   #beat: NodeJS.Timeout | undefined;
+  #undelivered = 0;
 
   constructor(options: ReporterOptions) {
     this.#options = options;
@@ -101,14 +103,17 @@ export class RunReporter {
 
   #line(level: LogLine["level"], message: string): LogLine {
     const line = { at: new Date().toISOString(), level, message };
-    this.#options.echo?.(line);
+    this.#options.logger[level](message);
     return line;
   }
 
   #send(call: () => Promise<void>): Promise<void> {
-    // Progress is best effort: a report that cannot be delivered must not fail the article.
-    this.#chain = this.#chain.then(call).catch((error: Error) => {
-      console.warn(`run report not delivered: ${error.message}`);
+    // Progress is best effort: a report that cannot be delivered must not fail the article. The first loss is
+    // logged; later ones (Temporal unreachable for a while) only at debug level, so they do not flood the log.
+    this.#chain = this.#chain.then(call).catch((error: unknown) => {
+      this.#undelivered++;
+      const level = this.#undelivered === 1 ? "warn" : "debug";
+      this.#options.logger[level]({ err: error, undelivered: this.#undelivered }, "run report not delivered");
     });
     return this.#chain;
   }

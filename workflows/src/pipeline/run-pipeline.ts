@@ -27,6 +27,8 @@ export type PipelineDeps = {
 
 export type PipelineRun = {
   runId: string;
+  /** The community request that submitted the run; sent with the CMS call. */
+  requestId?: string;
   request: GenerationInput;
   checkpoint: Checkpoint;
   reporter: RunReporter;
@@ -130,7 +132,9 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
     models: writer.models,
     now: Date.now(),
   });
-  const saved = await step("save", 96, () => deps.cms.saveDraft(run.runId, draft, signal));
+  const saved = await step("save", 96, () =>
+    deps.cms.saveDraft(run.runId, draft, { signal, requestId: run.requestId }),
+  );
   const { usage } = checkpoint;
   log(
     "info",

@@ -51,6 +51,7 @@ export function urlKey(raw: string): string | undefined {
     url.hostname = url.hostname.toLowerCase();
     return url.href.replace(/\/$/, "");
   } catch {
+    // Not a URL: the candidate is dropped (a provider's junk result, not a failure of the run).
     return undefined;
   }
 }

@@ -23,6 +23,7 @@ export async function fetchJson<T extends z.ZodType>(
     signal: AbortSignal.any([init.signal, AbortSignal.timeout(init.timeoutMs)]),
   });
   if (!response.ok) {
+    // An unreadable error body leaves the status alone to explain the failure.
     const detail = (await response.text().catch(() => "")).slice(0, 200);
     throw Object.assign(new Error(`${new URL(url).host} answered ${response.status} ${detail}`.trim()), {
       status: response.status,

@@ -3,9 +3,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
@@ -19,30 +16,15 @@ import {
 // Type-only: workflow code runs in Temporal's deterministic sandbox and must not load activity code.
 import type { Activities } from "../activities/index.ts";
 import type { GenerationInput } from "../generation/request.ts";
-import {
-  LOG_LIMIT,
-  type LogLine,
-  PRIORITY,
-  type ProgressReport,
-  type RunResult,
-  type RunState,
-  type Stage,
-  type StartedReport,
-} from "../shared/run-state.ts";
+import { enqueuedUpdate, progressSignal, runStateQuery, savedUpdate, startedSignal } from "../shared/messages.ts";
+import { LOG_LIMIT, type LogLine, PRIORITY, type RunResult, type RunState, type Stage } from "../shared/run-state.ts";
 import { STAGE_ATTRIBUTE } from "../shared/search-attributes.ts";
 
-/** Resolves once the run's pipeline is in the queue; the client starts runs through it, so starts keep their order. */
-export const enqueuedUpdate = defineUpdate<{ runId: string }>("enqueued");
-/** The pipeline activity holds a slot (sent by each attempt as it starts). */
-export const startedSignal = defineSignal<[StartedReport]>("started");
-/** Stage, percent and new log lines from the running pipeline. */
-export const progressSignal = defineSignal<[ProgressReport & { attempt: number }]>("progress");
-/** The draft is saved; sent before the activity returns, so "done" is recorded before the slot is handed on. */
-export const savedUpdate = defineUpdate<void, [{ attempt: number; result: RunResult }]>("saved");
-/** The run as its page shows it. */
-export const runStateQuery = defineQuery<RunState>("runState");
-
-export type GenerateArticleInput = { request: GenerationInput };
+export type GenerateArticleInput = {
+  request: GenerationInput;
+  /** The id of the community request that submitted the run: in the worker's log lines and on its CMS calls. */
+  requestId?: string;
+};
 
 /** Attempts of the pipeline before the run fails (a lost worker, a transient LLM or CMS outage). */
 const MAX_ATTEMPTS = 6;
@@ -70,7 +52,7 @@ const { notifyFailure } = proxyLocalActivities<Activities>({
 
 /** One article generation: waits for a slot, runs the pipeline to a saved draft, and reports as it goes. */
 export async function generateArticle(input: GenerateArticleInput): Promise<RunResult> {
-  const { request } = input;
+  const { request, requestId } = input;
   const runId = workflowInfo().workflowId;
   const state: RunState = {
     status: "queued",
@@ -134,7 +116,7 @@ export async function generateArticle(input: GenerateArticleInput): Promise<RunR
         state.queuedAt = Date.now();
         upsertMemo({ queuedAt: state.queuedAt });
       }
-      const pipelineInput = { runId, request, attempt, queuedAt: state.queuedAt, checkpoint };
+      const pipelineInput = { runId, request, requestId, attempt, queuedAt: state.queuedAt, checkpoint };
       const pending = attempt === 1 ? generateArticlePipeline(pipelineInput) : resumePipeline(pipelineInput);
       scheduled = true;
       try {
@@ -171,8 +153,9 @@ export async function generateArticle(input: GenerateArticleInput): Promise<RunR
     note("error", reason);
     finish("failed");
     try {
-      await notifyFailure(runId, { creatorId: request.creatorId, topic: request.topic, reason });
+      await notifyFailure(runId, { creatorId: request.creatorId, topic: request.topic, reason }, requestId);
     } catch {
+      // The run fails all the same and its log says the creator was not told; the worker's log has each failed try.
       note("warn", "the CMS could not be told about the failure");
     }
     throw ApplicationFailure.nonRetryable(reason, "GenerationFailed");

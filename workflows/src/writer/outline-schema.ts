@@ -41,6 +41,7 @@ export function parseOutline(text: string, sourceCount: number): Outline | undef
   try {
     json = JSON.parse(text.slice(start, end + 1));
   } catch {
+    // Not JSON: the caller asks the model again or falls back to the offline outline.
     return undefined;
   }
   const parsed = outlineSchema.safeParse(json);

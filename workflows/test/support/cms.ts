@@ -2,12 +2,13 @@
 // worker sent (one PUT per saved draft, failures reported) and turns the tests' creator names ("writer1") into
 // real members, signed up on first sight — the CMS itself validates and stores everything.
 import type { GenerationDraft, GenerationFailure } from "@inkstone/config";
+import { REQUEST_ID_HEADER } from "@inkstone/config/logger";
 import pg from "pg";
 import { startTestApps } from "../../../scripts/test/services.ts";
 import { listen, readBody } from "./http.ts";
 
 export type StoredDraft = { documentId: string; runId: string; draft: GenerationDraft; writes: number };
-export type CmsCall = { method: string; path: string; status: number; at: number };
+export type CmsCall = { method: string; path: string; status: number; at: number; requestId?: string };
 
 export async function startCms() {
   const { env } = await startTestApps(["cms"]);
@@ -62,7 +63,14 @@ export async function startCms() {
       body: method === "GET" ? undefined : forwarded,
     });
     const answer = await reply.text();
-    calls.push({ method, path, status: reply.status, at: Date.now() });
+    const requestId = request.headers[REQUEST_ID_HEADER];
+    calls.push({
+      method,
+      path,
+      status: reply.status,
+      at: Date.now(),
+      ...(typeof requestId === "string" ? { requestId } : {}),
+    });
     const draftRoute = /^\/api\/generation\/drafts\/([^/]+)$/.exec(path);
     if (method === "PUT" && draftRoute?.[1] && reply.ok) {
       const runId = decodeURIComponent(draftRoute[1]);

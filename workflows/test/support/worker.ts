@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Connection } from "@temporalio/client";
 import type { StackEnv } from "../../../scripts/stack/apps.ts";
 import { freePort } from "../../../scripts/stack/wait.ts";
@@ -10,8 +12,6 @@ export type TestWorker = {
   metricsUrl: string;
   stop(): Promise<void>;
 };
-
-/** A CMS worker token for stand-ins: the worker sends it, the stand-in checks it. */
 
 /** Builds (when stale) and starts the real worker process with `overrides`, on its own metrics port. */
 export async function startWorker(overrides: StackEnv): Promise<TestWorker> {
@@ -35,24 +35,20 @@ export function temporalConnection(): Promise<Connection> {
   return Connection.connect({ address: testInfra().temporalAddress });
 }
 
-/** Polls `probe` every `everyMs` until it returns a value other than undefined/false. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 30_000,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms${lastError ? `: ${(lastError as Error).message}` : ""}`);
+/** A worker's JSON log line (NODE_ENV=production), as far as tests look at it. */
+export type WorkerLogLine = { level: number; msg: string; service?: string; runId?: string; requestId?: string };
+
+/** Lines that every test worker wrote so far (they share one log file) for which `keep` holds. */
+export async function workerLogLines(keep: (line: WorkerLogLine) => boolean): Promise<WorkerLogLine[]> {
+  const text = await readFile(join(testInfra().logDir, "worker.log"), "utf8");
+  return (
+    text
+      .split("\n")
+      // Other lines are the launcher's; a line being written right now is not whole yet.
+      .filter((line) => line.startsWith("{") && line.endsWith("}"))
+      .map((line) => JSON.parse(line) as WorkerLogLine)
+      .filter(keep)
+  );
 }
 
 /** Citation numbers in a Markdown body (not links, not list numbers). */
