@@ -10,7 +10,6 @@ export default defineConfig({
     hookTimeout: 300_000,
     // Two cores: more parallel files would only slow the real services down.
     maxWorkers: 2,
-    minWorkers: 1,
     reporters: ["default", "./scripts/test/summary-reporter.ts"],
   },
 });

@@ -32,7 +32,7 @@ RUN --mount=type=cache,target=/root/.npm npm install --no-audit --no-fund --omit
 
 # --- runtime
 FROM ${NODE_IMAGE}
-ENV NODE_ENV=production STRAPI_TELEMETRY_DISABLED=true STRAPI_DISABLE_UPDATE_NOTIFICATION=true BROWSER=none
+ENV NODE_ENV=production STRAPI_TELEMETRY_DISABLED=true BROWSER=none
 WORKDIR /app
 # The whole app folder (Strapi reads its compiled config and src from dist/, and serves public/), without the
 # build stage's dev dependencies (removed above); then production node_modules, root and nested, on top.

@@ -11,6 +11,7 @@ const steps: [label: string, command: string, args: string[]][] = [
   ["typecheck search", bin("tsc"), ["-p", "search/tsconfig.json"]],
   ["typecheck workflows", bin("tsc"), ["-p", "workflows/tsconfig.json"]],
   ["typecheck cms", bin("tsc"), ["-p", "cms/tsconfig.json", "--noEmit"]],
+  ["typecheck cms tests", bin("tsc"), ["-p", "cms/test/tsconfig.json"]],
   ["typecheck community", bin("astro"), ["check", "--root", "community"]],
   ["typecheck site", bin("tsc"), ["-p", "site/tsconfig.json"]],
   ["lint and format", bin("biome"), ["check", "."]],

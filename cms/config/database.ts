@@ -1,6 +1,6 @@
 import { env as cmsEnv } from "../src/env.ts";
 
-/** PostgreSQL only: Inkstone's system of record (DESIGN.md). */
+/** PostgreSQL only: Inkstone's system of record (ARCHITECTURE.md). */
 export default () => {
   const env = cmsEnv();
   return {
@@ -10,5 +10,8 @@ export default () => {
       pool: { min: 0, max: env.DATABASE_POOL_MAX },
       acquireConnectionTimeout: 60_000,
     },
+    // Migrations are TypeScript in database/migrations; `strapi build` compiles them into dist/, where Strapi
+    // then looks for them.
+    settings: { useTypescriptMigrations: true },
   };
 };

@@ -1,4 +1,6 @@
 export default [
+  // First, so every later middleware and controller logs with the request's id.
+  "global::request-id",
   "strapi::logger",
   "strapi::errors",
   "strapi::security",

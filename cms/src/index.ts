@@ -1,19 +1,23 @@
+import { LOCALES, type Locale } from "@inkstone/config";
 import type { Core } from "@strapi/strapi";
 import { env } from "./env.ts";
 import { registerArticleEvents } from "./lib/article-events.ts";
 import { recount } from "./lib/counts.ts";
+import { log } from "./lib/log.ts";
 import { createProfilesForNewMembers } from "./lib/members.ts";
 import { startSearchSync, stopSearchSync } from "./lib/search-sync.ts";
 import { seed } from "./lib/seed/index.ts";
 import {
   ensureAdmin,
   ensureApiTokens,
-  ensureConstraints,
+  ensureContentTypeIndexes,
   ensureEditorRole,
   ensureLocales,
   ensureMemberPermissions,
 } from "./lib/setup.ts";
 import { notifyCommunity } from "./lib/webhook.ts";
+
+const isLocale = (value: unknown): value is Locale => (LOCALES as readonly unknown[]).includes(value);
 
 /** Editors hide comments in the admin panel: keep the article's comment count right and refresh its page. */
 function recountOnCommentChanges(strapi: Core.Strapi): void {
@@ -26,13 +30,9 @@ function recountOnCommentChanges(strapi: Core.Strapi): void {
       if (!comment?.articleDocumentId) return;
       const articleId = comment.articleDocumentId;
       await strapi.db.transaction(({ trx }) => recount(trx, articleId));
-      if (comment.visibility === "hidden")
-        notifyCommunity(strapi, {
-          model: "comment",
-          event: "hide",
-          articleDocumentId: articleId,
-          locale: comment.articleLocale ?? "",
-        });
+      const locale = comment.articleLocale;
+      if (comment.visibility === "hidden" && isLocale(locale))
+        notifyCommunity({ model: "comment", event: "hide", articleDocumentId: articleId, locale });
     },
   });
 }
@@ -48,9 +48,12 @@ export default {
     registerArticleEvents(strapi);
   },
 
-  /** Once the app is up: schema extras, locales, the first admin, roles, tokens. Each step is idempotent. */
+  /**
+   * Once the app is up (migrations run and the schema synced): indexes, locales, the first admin, roles, tokens.
+   * Each step is idempotent.
+   */
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
-    await ensureConstraints(strapi);
+    await ensureContentTypeIndexes(strapi);
     await ensureLocales(strapi);
     await ensureAdmin(strapi);
     await ensureEditorRole(strapi);
@@ -59,12 +62,13 @@ export default {
     startSearchSync(strapi);
     createProfilesForNewMembers(strapi);
     recountOnCommentChanges(strapi);
-    if (env().SEED_DEMO_CONTENT && (await strapi.db.query("api::article.article").count()) === 0) {
-      strapi.log.info("Empty database: loading the demo content (SEED_DEMO_CONTENT=true)…");
+    // Every article has a draft, so counting drafts in every locale finds any article there is.
+    if (env().SEED_DEMO_CONTENT && (await strapi.documents("api::article.article").count({ locale: "*" })) === 0) {
+      log().info("Empty database: loading the demo content (SEED_DEMO_CONTENT=true)…");
       const { created } = await seed(strapi, (done, total) => {
-        if (done === total || done % 20 === 0) strapi.log.info(`Demo content: ${done}/${total}`);
+        if (done === total || done % 20 === 0) log().info(`Demo content: ${done}/${total}`);
       });
-      strapi.log.info(`Demo content loaded: ${created} entries.`);
+      log().info(`Demo content loaded: ${created} entries.`);
     }
   },
 };

@@ -37,6 +37,33 @@ async function publishedArticle(runId: string) {
   return { documentId, author };
 }
 
+describe("start-up", () => {
+  it("runs the outbox migration and indexes the content-type tables on a fresh database", async () => {
+    const migrations = await db.query("SELECT name FROM strapi_migrations");
+    expect(migrations.rows.map((r) => r.name)).toContain("2026.11.29T00.00.00.search-outbox.js");
+    const indexes = await db.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'");
+    expect(indexes.rows.map((r) => r.indexname)).toEqual(
+      expect.arrayContaining([
+        "inkstone_outbox_pending",
+        "reactions_key_unique",
+        "follows_key_unique",
+        "comments_article_idx",
+        "reactions_article_idx",
+      ]),
+    );
+  });
+
+  it("echoes a caller's valid x-request-id, and names a request that has none or a bad one", async () => {
+    const withId = (id?: string) =>
+      fetch(`${stackEnv.CMS_URL}/api/articles`, { headers: id === undefined ? {} : { "x-request-id": id } });
+    expect((await withId("community-42.a:b")).headers.get("x-request-id")).toBe("community-42.a:b");
+    for (const given of [undefined, "no spaces allowed", "x".repeat(65)]) {
+      const named = (await withId(given)).headers.get("x-request-id");
+      expect(named).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+});
+
 describe("publishing", () => {
   it("keeps a draft from Public until an editor publishes it", async () => {
     const author = await api.signUp("drafter");
@@ -156,6 +183,14 @@ describe("members own their rows", () => {
     expect(bobMarks.body.data?.marked, JSON.stringify(bobMarks.body)).toBe(0);
     const stillUnread = await api.call("GET", "/api/notifications/mine?unread=true", { token: author.jwt });
     expect(stillUnread.body.data.map((n: { id: string }) => n.id)).toContain(commentNote.id);
+    const authorMarks = await api.call("POST", "/api/notifications/read", {
+      token: author.jwt,
+      body: { data: { ids: [commentNote.id] } },
+    });
+    expect(authorMarks.body.data).toEqual({ marked: 1 });
+    const afterReading = await api.call("GET", "/api/notifications/mine?unread=true", { token: author.jwt });
+    expect(afterReading.body.data.map((n: { id: string }) => n.id)).not.toContain(commentNote.id);
+    expect(afterReading.body.meta.unread).toBe(stillUnread.body.meta.unread - 1);
 
     // Alice edits and deletes her own.
     const own = await api.call("PUT", `/api/comments/${id}`, { token: alice.jwt, body: { data: { body: "Edited" } } });
@@ -196,16 +231,20 @@ describe("members own their rows", () => {
 describe("reactions", () => {
   it("keeps a double like one like, and counts right under concurrent toggles", async () => {
     const { documentId } = await publishedArticle("run-likes");
-    const members = await Promise.all(["l1", "l2", "l3", "l4"].map((name) => api.signUp(`likes-${name}`)));
+    const [first, second, third, fourth] = await Promise.all(
+      ["l1", "l2", "l3", "l4"].map((name) => api.signUp(`likes-${name}`)),
+    );
+    if (!first || !second || !third || !fourth) throw new Error("expected four members");
+    const members = [first, second, third, fourth];
     const like = (jwt: string, active: boolean) =>
       api.call("PUT", "/api/reactions", { token: jwt, body: { data: { article: documentId, kind: "like", active } } });
 
-    const [a, b] = await Promise.all([like(members[0]!.jwt, true), like(members[0]!.jwt, true)]);
+    const [a, b] = await Promise.all([like(first.jwt, true), like(first.jwt, true)]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(b.body.data.likes).toBe(1);
 
-    await like(members[2]!.jwt, true);
-    await like(members[3]!.jwt, true);
+    await like(third.jwt, true);
+    await like(fourth.jwt, true);
     // 40 concurrent requests: members 0 and 1 like, 2 and 3 take theirs back, whatever the interleaving.
     const burst = members.flatMap((m, i) => Array.from({ length: 10 }, () => like(m.jwt, i < 2)));
     const replies = await Promise.all(burst);

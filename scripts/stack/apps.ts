@@ -42,6 +42,7 @@ export const APPS: readonly AppSpec[] = [
     sources: [
       at("cms", "src"),
       at("cms", "config"),
+      at("cms", "database"),
       at("cms", "package.json"),
       at("cms", "tsconfig.json"),
       ...CONFIG_SOURCES,
@@ -52,7 +53,6 @@ export const APPS: readonly AppSpec[] = [
     cwd: at("cms"),
     extraEnv: () => ({
       STRAPI_TELEMETRY_DISABLED: "true",
-      STRAPI_DISABLE_UPDATE_NOTIFICATION: "true",
       BROWSER: "none",
     }),
     ready: (env) => httpAnswers(`${env.CMS_URL}/_health`, [200, 204]),

@@ -1,4 +1,4 @@
-import { LOCALES } from "@inkstone/config";
+import { LOCALES, type Locale } from "@inkstone/config";
 import type { Core } from "@strapi/strapi";
 import { recount } from "./counts.ts";
 import { notify } from "./notify.ts";
@@ -16,12 +16,20 @@ const WATCHED: Record<string, OutboxAction> = {
 
 type Params = { documentId?: string; locale?: string | string[] };
 
+const isLocale = (value: string): value is Locale => (LOCALES as readonly string[]).includes(value);
+
 /** The locales a document-service call touches: `*` means all; none means the default locale. */
 function localesOf(locale: Params["locale"], defaultLocale: string): string[] {
   if (locale === "*") return [...LOCALES];
   if (Array.isArray(locale)) return locale;
   return [locale ?? defaultLocale];
 }
+
+/** A published version of `documentId` in one of `locales`, if any (a list of at most one). */
+const publishedVersion = (strapi: Core.Strapi, documentId: string, locales: string[], populate?: { author: true }) =>
+  strapi
+    .documents(ARTICLE)
+    .findMany({ filters: { documentId }, status: "published", locale: locales, populate, limit: 1 });
 
 /**
  * Every publish, unpublish, update and delete of an article writes its outbox rows in the same transaction as the
@@ -38,10 +46,8 @@ export function registerArticleEvents(strapi: Core.Strapi): void {
       const locales = localesOf(params.locale, defaultLocale);
       const wasPublished =
         context.action === "publish" && params.documentId
-          ? await strapi.db.query(ARTICLE).findOne({
-              where: { documentId: params.documentId, locale: { $in: locales }, publishedAt: { $notNull: true } },
-            })
-          : null;
+          ? (await publishedVersion(strapi, params.documentId, locales)).length > 0
+          : false;
       const result = await next();
       const documentId = params.documentId ?? (result as { documentId?: string } | null)?.documentId;
       if (!documentId) return result;
@@ -50,11 +56,12 @@ export function registerArticleEvents(strapi: Core.Strapi): void {
       if (context.action === "publish" && !wasPublished) await notifyAuthor(strapi, documentId, locales);
       onCommit(() => {
         wakeSearchSync();
-        notifyCommunity(strapi, {
+        const [only] = locales;
+        notifyCommunity({
           model: "article",
           event: context.action as "publish" | "unpublish" | "update" | "delete",
           documentId,
-          locale: locales.length === 1 ? (locales[0] ?? null) : null,
+          locale: locales.length === 1 && only && isLocale(only) ? only : null,
         });
       });
       return result;
@@ -64,10 +71,7 @@ export function registerArticleEvents(strapi: Core.Strapi): void {
 
 /** "Your article was published", the first time it is. */
 async function notifyAuthor(strapi: Core.Strapi, documentId: string, locales: string[]): Promise<void> {
-  const article = await strapi.db.query(ARTICLE).findOne({
-    where: { documentId, locale: { $in: locales }, publishedAt: { $notNull: true } },
-    populate: { author: true },
-  });
+  const [article] = await publishedVersion(strapi, documentId, locales, { author: true });
   if (!article?.author) return;
   await notify(strapi, {
     recipientId: article.author.id,

@@ -1,6 +1,8 @@
 import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
 
+const PROFILE = "api::profile.profile";
+
 export type Profile = { id: number; documentId: string; handle: string; displayName: string };
 
 type Ctx = { state: { user?: { id: number } } };
@@ -9,9 +11,14 @@ type Ctx = { state: { user?: { id: number } } };
 export async function currentProfile(strapi: Core.Strapi, ctx: Ctx): Promise<Profile> {
   const user = ctx.state.user;
   if (!user) throw new errors.UnauthorizedError("Sign in first.");
-  const profile = await strapi.db.query("api::profile.profile").findOne({ where: { user: { id: user.id } } });
+  const profile = await profileOf(strapi, user.id);
   if (!profile) throw new errors.ForbiddenError("This account has no member profile.");
   return profile;
+}
+
+/** The profile of the users-permissions user `userId`, if it has one. */
+async function profileOf(strapi: Core.Strapi, userId: number): Promise<Profile | null> {
+  return (await strapi.documents(PROFILE).findFirst({ filters: { user: { id: userId } } })) as Profile | null;
 }
 
 /** A handle from a username: lowercase letters, digits, - and _; made unique with a number when taken. */
@@ -25,7 +32,7 @@ export async function freeHandle(strapi: Core.Strapi, username: string): Promise
   const padded = base.length < 2 ? `${base}-member` : base;
   for (let n = 0; ; n++) {
     const handle = n === 0 ? padded : `${padded}-${n + 1}`;
-    if (!(await strapi.db.query("api::profile.profile").findOne({ where: { handle } }))) return handle;
+    if (!(await strapi.documents(PROFILE).findFirst({ filters: { handle } }))) return handle;
   }
 }
 
@@ -35,9 +42,8 @@ export function createProfilesForNewMembers(strapi: Core.Strapi): void {
     models: ["plugin::users-permissions.user"],
     async afterCreate(event) {
       const user = event.result as { id: number; username: string };
-      const exists = await strapi.db.query("api::profile.profile").findOne({ where: { user: { id: user.id } } });
-      if (exists) return;
-      await strapi.documents("api::profile.profile").create({
+      if (await profileOf(strapi, user.id)) return;
+      await strapi.documents(PROFILE).create({
         data: {
           displayName: user.username.slice(0, 80),
           handle: await freeHandle(strapi, user.username),

@@ -8,33 +8,38 @@ export type NotificationKind =
   | "generation_finished"
   | "generation_failed";
 
+/** A database id as Strapi types it (PostgreSQL always gives numbers). */
+type Id = number | string;
+
 export type NewNotification = {
   /** Profile ids (database ids). */
-  recipientId: number;
-  actorId?: number | null;
+  recipientId: Id;
+  actorId?: Id | null;
   kind: NotificationKind;
   articleDocumentId?: string;
   articleLocale?: string;
-  commentId?: number;
+  commentId?: Id;
   runId?: string;
   message: string;
 };
 
 /** Records a notification for its recipient; nobody is notified of their own action. */
 export async function notify(strapi: Core.Strapi, notification: NewNotification): Promise<void> {
-  if (notification.actorId && notification.actorId === notification.recipientId) return;
-  await strapi.db.query("api::notification.notification").create({
+  const recipient = Number(notification.recipientId);
+  const actor = notification.actorId == null ? null : Number(notification.actorId);
+  if (actor === recipient) return;
+  await strapi.documents("api::notification.notification").create({
+    // Relations by database id: the callers hold profiles' ids, and ids need no lookup.
     data: {
-      recipient: notification.recipientId,
-      actor: notification.actorId ?? null,
+      recipient,
+      actor,
       kind: notification.kind,
       articleDocumentId: notification.articleDocumentId ?? null,
       articleLocale: notification.articleLocale ?? null,
-      commentId: notification.commentId ?? null,
+      commentId: notification.commentId == null ? null : Number(notification.commentId),
       runId: notification.runId ?? null,
       message: notification.message.slice(0, 500),
       read: false,
-      publishedAt: new Date(),
     },
   });
 }

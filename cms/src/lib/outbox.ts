@@ -1,36 +1,12 @@
-import type { Core } from "@strapi/strapi";
 import type { Knex } from "knex";
 
-/** The durable outbox the search sync drains: one row per change to an article, written with the change. */
+/**
+ * The durable outbox the search sync drains: one row per change to an article, written with the change. The table
+ * is created by the migration in cms/database/migrations; this file and search-source.ts are its only users.
+ */
 export const OUTBOX_TABLE = "inkstone_outbox";
 
 export type OutboxAction = "upsert" | "remove";
-
-/** Creates the outbox table once. Strapi leaves tables it does not own alone. */
-export async function ensureOutboxTable(strapi: Core.Strapi): Promise<void> {
-  const knex = strapi.db.connection;
-  if (await knex.schema.hasTable(OUTBOX_TABLE)) {
-    if (!(await knex.schema.hasColumn(OUTBOX_TABLE, "leased_until")))
-      await knex.schema.alterTable(OUTBOX_TABLE, (table) =>
-        table.timestamp("leased_until", { useTz: true }).nullable(),
-      );
-    return;
-  }
-  await knex.schema.createTable(OUTBOX_TABLE, (table) => {
-    table.bigIncrements("id").primary();
-    table.string("action", 16).notNullable();
-    table.string("document_id", 64).notNullable();
-    // NULL: every locale of the document.
-    table.string("locale", 16).nullable();
-    table.timestamp("created_at", { useTz: true }).notNullable().defaultTo(knex.fn.now());
-    table.integer("attempts").notNullable().defaultTo(0);
-    table.text("last_error").nullable();
-    table.timestamp("done_at", { useTz: true }).nullable();
-    // A drainer leases the rows it works on; a crashed drainer's rows come back when the lease runs out.
-    table.timestamp("leased_until", { useTz: true }).nullable();
-    table.index(["done_at", "id"], "inkstone_outbox_pending");
-  });
-}
 
 /** Writes an outbox row on `db`, which is the change's own transaction. */
 export async function enqueue(
@@ -40,4 +16,38 @@ export async function enqueue(
   locale: string | null,
 ): Promise<void> {
   await db(OUTBOX_TABLE).insert({ action, document_id: documentId, locale });
+}
+
+export type OutboxRetention = {
+  /** Processed rows always kept, newest first, whatever their age. */
+  keep: number;
+  /** Processed rows younger than this are kept too. */
+  maxAgeMs: number;
+  /** Rows deleted per statement, so one prune never holds a long lock. */
+  batchSize: number;
+};
+
+/** A day of processed rows, and at least the last thousand: enough to see what reached the index, and when. */
+export const OUTBOX_RETENTION: OutboxRetention = { keep: 1000, maxAgeMs: 24 * 60 * 60 * 1000, batchSize: 5000 };
+
+/**
+ * Deletes processed rows that are both older than `maxAgeMs` and not among the newest `keep` processed ones;
+ * pending rows are never touched. Runs through the (done_at, id) index in batches; returns how many went.
+ */
+export async function pruneOutbox(db: Knex, retention: OutboxRetention = OUTBOX_RETENTION): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    // OFFSET :keep finds the newest processed row outside the kept tail; it and every older one may go.
+    const result = await db.raw(
+      `DELETE FROM ${OUTBOX_TABLE} WHERE id IN (
+         SELECT id FROM ${OUTBOX_TABLE}
+         WHERE done_at < now() - make_interval(secs => :maxAgeSeconds)
+           AND id <= (SELECT id FROM ${OUTBOX_TABLE} WHERE done_at IS NOT NULL ORDER BY id DESC OFFSET :keep LIMIT 1)
+         ORDER BY id LIMIT :batchSize)`,
+      { maxAgeSeconds: retention.maxAgeMs / 1000, keep: retention.keep, batchSize: retention.batchSize },
+    );
+    const deleted: number = result.rowCount ?? 0;
+    pruned += deleted;
+    if (deleted < retention.batchSize) return pruned;
+  }
 }

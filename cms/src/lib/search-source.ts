@@ -42,6 +42,16 @@ export function toSearchDocument(row: ArticleRow): SearchDocument {
   });
 }
 
+/** An outbox row as `claim` reads it (bigint ids come back from pg as strings). */
+type ClaimedRow = {
+  id: string | number;
+  action: OutboxEvent["action"];
+  document_id: string;
+  locale: OutboxEvent["locale"];
+  created_at: string | Date;
+  attempts: number;
+};
+
 const POPULATE = { tags: true, category: true, author: true, cover: true } as const;
 
 /**
@@ -54,7 +64,10 @@ export function outboxStore(strapi: Core.Strapi): OutboxStore & {
 } {
   const knex = strapi.db.connection;
   return {
-    /** Up to `limit` pending rows, oldest first, leased for five minutes so a concurrent drainer skips them. */
+    /**
+     * Up to `limit` pending rows, oldest first, leased for five minutes so a concurrent drainer skips them. In SQL:
+     * the outbox is not a content type, and the lease needs FOR UPDATE SKIP LOCKED.
+     */
     async claim(limit: number): Promise<OutboxEvent[]> {
       const { rows } = await knex.raw(
         `UPDATE ${OUTBOX_TABLE} SET leased_until = now() + interval '5 minutes'
@@ -65,7 +78,7 @@ export function outboxStore(strapi: Core.Strapi): OutboxStore & {
          RETURNING id, action, document_id, locale, created_at, attempts`,
         [limit],
       );
-      return (rows as Record<string, any>[])
+      return (rows as ClaimedRow[])
         .map((r) => ({
           id: Number(r.id),
           action: r.action,
@@ -78,13 +91,15 @@ export function outboxStore(strapi: Core.Strapi): OutboxStore & {
     },
     /** The currently published versions of a document (one locale, or all when `locale` is null); none if unpublished. */
     async load(documentId: string, locale: Locale | null): Promise<SearchDocument[]> {
-      const rows = await strapi.db.query(ARTICLE).findMany({
-        where: { documentId, publishedAt: { $notNull: true }, ...(locale ? { locale } : {}) },
+      const rows = await strapi.documents(ARTICLE).findMany({
+        filters: { documentId },
+        status: "published",
+        locale: locale ?? "*",
         populate: POPULATE,
       });
-      return rows.map(toSearchDocument);
+      return (rows as unknown as ArticleRow[]).map(toSearchDocument);
     },
-    /** Applied: kept (with the time) as a record of what reached the index. */
+    /** Applied: kept (with the time) as a record of what reached the index, until the periodic prune. */
     async markDone(ids: number[]): Promise<void> {
       if (ids.length)
         await knex(OUTBOX_TABLE)
@@ -104,19 +119,20 @@ export function outboxStore(strapi: Core.Strapi): OutboxStore & {
     },
     /** Every published article, in batches, for a full reindex. */
     async *allPublished(batchSize = 200): AsyncIterable<SearchDocument[]> {
-      for (let offset = 0; ; offset += batchSize) {
-        const rows = await strapi.db.query(ARTICLE).findMany({
-          where: { publishedAt: { $notNull: true } },
+      for (let start = 0; ; start += batchSize) {
+        const rows = await strapi.documents(ARTICLE).findMany({
+          status: "published",
+          locale: "*",
           populate: POPULATE,
-          orderBy: { id: "asc" },
-          offset,
+          sort: "id:asc",
+          start,
           limit: batchSize,
         });
         if (!rows.length) return;
-        yield rows.map(toSearchDocument);
+        yield (rows as unknown as ArticleRow[]).map(toSearchDocument);
       }
     },
-    /** How many published articles a full reindex will index. */
-    countPublished: () => strapi.db.query(ARTICLE).count({ where: { publishedAt: { $notNull: true } } }),
+    /** How many published articles (all locales) a full reindex will index. */
+    countPublished: () => strapi.documents(ARTICLE).count({ status: "published", locale: "*" }),
   };
 }

@@ -2,7 +2,7 @@ import { DEFAULT_LOCALE, LOCALES } from "@inkstone/config";
 import type { Core } from "@strapi/strapi";
 import { env } from "../env.ts";
 import { COMMUNITY_TOKEN_ACTIONS, MEMBER_ACTIONS, PUBLIC_ACTIONS, WORKER_TOKEN_ACTIONS } from "./access.ts";
-import { ensureOutboxTable } from "./outbox.ts";
+import { log } from "./log.ts";
 
 const LOCALE_NAMES: Record<string, string> = { "zh-CN": "简体中文 (zh-CN)", en: "English (en)" };
 
@@ -29,7 +29,7 @@ export async function ensureAdmin(strapi: Core.Strapi): Promise<void> {
     isActive: true,
     roles: superAdmin ? [superAdmin.id] : [],
   });
-  strapi.log.info(`Created the first admin, ${ADMIN_EMAIL} (password from ADMIN_PASSWORD).`);
+  log().info(`Created the first admin, ${ADMIN_EMAIL} (password from ADMIN_PASSWORD).`);
 }
 
 /**
@@ -38,10 +38,11 @@ export async function ensureAdmin(strapi: Core.Strapi): Promise<void> {
  */
 export async function ensureEditorRole(strapi: Core.Strapi): Promise<void> {
   const roles = strapi.service("admin::role");
-  const editor = await strapi.db.query("admin::role").findOne({ where: { code: "strapi-editor" } });
+  const permissions = strapi.service("admin::permission");
+  const editor = await roles.findOne({ code: "strapi-editor" });
   if (!editor) return;
-  const have = await strapi.db.query("admin::permission").findMany({ where: { role: editor.id } });
-  const { actionProvider } = strapi.service("admin::permission");
+  const have = await permissions.findMany({ where: { role: editor.id } });
+  const { actionProvider } = permissions;
   const actions = actionProvider
     .values()
     .filter(
@@ -64,6 +65,8 @@ export async function ensureMemberPermissions(strapi: Core.Strapi): Promise<void
     ["public", PUBLIC_ACTIONS],
     ["authenticated", MEMBER_ACTIONS],
   ] as const) {
+    // users-permissions keeps roles and permissions as plain database rows (its own services use db.query, and
+    // its role service only replaces a role's whole permission set), so adding the missing ones is done the same way.
     const role = await strapi.db.query("plugin::users-permissions.role").findOne({ where: { type } });
     if (!role) throw new Error(`users-permissions has no ${type} role`);
     const have = await strapi.db.query("plugin::users-permissions.permission").findMany({ where: { role: role.id } });
@@ -81,7 +84,7 @@ export async function ensureMemberPermissions(strapi: Core.Strapi): Promise<void
  */
 export async function ensureApiTokens(strapi: Core.Strapi): Promise<void> {
   const { CMS_COMMUNITY_TOKEN, CMS_WORKER_TOKEN } = env();
-  const tokens = strapi.service("admin::api-token");
+  const tokens = strapi.service("admin::api-token-content-api");
   for (const [name, accessKey, permissions, description] of [
     [
       "inkstone-community",
@@ -96,7 +99,7 @@ export async function ensureApiTokens(strapi: Core.Strapi): Promise<void> {
       "The generation worker's drafts (set by CMS_WORKER_TOKEN).",
     ],
   ] as const) {
-    let token = await strapi.db.query("admin::api-token").findOne({ where: { name } });
+    let token = await tokens.getByName(name);
     if (!token)
       token = await tokens.create({
         name,
@@ -107,6 +110,7 @@ export async function ensureApiTokens(strapi: Core.Strapi): Promise<void> {
         permissions: [...permissions],
       });
     else await tokens.update(token.id, { permissions: [...permissions] });
+    // db.query: the token service only generates keys of its own; setting a given key means writing the hash.
     await strapi.db.query("admin::api-token").update({
       where: { id: token.id },
       data: { accessKey: tokens.hash(accessKey), encryptedKey: strapi.service("admin::encryption").encrypt(accessKey) },
@@ -114,12 +118,16 @@ export async function ensureApiTokens(strapi: Core.Strapi): Promise<void> {
   }
 }
 
-/** Database-level uniqueness Strapi's `unique` only checks in application code, so races cannot slip through. */
-export async function ensureConstraints(strapi: Core.Strapi): Promise<void> {
+/**
+ * Database-level uniqueness Strapi's `unique` only checks in application code, so races cannot slip through, and
+ * the indexes the comment thread and the counters read by. These stay here rather than in a migration because
+ * they are on content-type tables, which Strapi's schema sync creates after migrations have run: on a fresh
+ * database a migration would find no table to index. `IF NOT EXISTS` makes them free on every later start.
+ */
+export async function ensureContentTypeIndexes(strapi: Core.Strapi): Promise<void> {
   const knex = strapi.db.connection;
   await knex.raw("CREATE UNIQUE INDEX IF NOT EXISTS reactions_key_unique ON reactions (key)");
   await knex.raw("CREATE UNIQUE INDEX IF NOT EXISTS follows_key_unique ON follows (key)");
   await knex.raw("CREATE INDEX IF NOT EXISTS comments_article_idx ON comments (article_document_id, article_locale)");
   await knex.raw("CREATE INDEX IF NOT EXISTS reactions_article_idx ON reactions (article_document_id, kind)");
-  await ensureOutboxTable(strapi);
 }

@@ -1,54 +1,51 @@
-import { createHmac } from "node:crypto";
-import type { Core } from "@strapi/strapi";
+import { randomUUID } from "node:crypto";
+import type { ChangeEvent } from "@inkstone/config";
+import { errorMessage, REQUEST_ID_HEADER } from "@inkstone/config/logger";
+import { webhookHeaders } from "@inkstone/config/webhook";
 import { env } from "../env.ts";
+import { currentRequestId, log } from "./log.ts";
 
-/** What changed, so the community can drop exactly the cached pages that show it. */
-export type ChangeEvent =
-  | {
-      model: "article";
-      event: "publish" | "unpublish" | "update" | "delete";
-      documentId: string;
-      locale: string | null;
-    }
-  | { model: "comment"; event: "create" | "update" | "delete" | "hide"; articleDocumentId: string; locale: string };
-
-export const SIGNATURE_HEADER = "x-inkstone-signature";
-export const TIMESTAMP_HEADER = "x-inkstone-timestamp";
-
-/** HMAC-SHA256 over `${timestamp}.${body}`: the timestamp is signed too, so a captured call cannot be replayed later. */
-export function sign(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
-}
+const TRIES = 3;
 
 /**
  * Tells the community which cached pages to refresh. Best effort after the change committed: caches also expire
- * by themselves, so a community that is down loses nothing but freshness. Three tries, then a warning.
+ * by themselves, so a community that is down loses nothing but freshness. Three tries, one delivery id across
+ * them (so the community applies the event once), then a warning.
  */
-export function notifyCommunity(strapi: Core.Strapi, event: ChangeEvent): void {
+export function notifyCommunity(event: ChangeEvent): void {
   const { COMMUNITY_URL, COMMUNITY_WEBHOOK_SECRET: secret } = env();
   const url = `${COMMUNITY_URL}/api/revalidate`;
   const body = JSON.stringify(event);
+  const delivery = randomUUID();
+  const requestId = currentRequestId();
   const attempt = async (n: number): Promise<void> => {
-    const timestamp = String(Date.now());
     try {
       const response = await fetch(url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          [SIGNATURE_HEADER]: sign(secret, timestamp, body),
-          [TIMESTAMP_HEADER]: timestamp,
+          // Signed per try: the timestamp must be fresh for the community's replay window.
+          ...webhookHeaders(secret, body, delivery),
+          ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
         },
         body,
         signal: AbortSignal.timeout(5000),
       });
-      if (!response.ok && response.status >= 500) throw new Error(`HTTP ${response.status}`);
+      if (response.status >= 500) throw new Error(`HTTP ${response.status}`);
+      // A 4xx will not change on a retry: a wrong secret or URL, which an operator has to fix.
+      if (!response.ok)
+        log().warn(
+          { delivery, status: response.status, event },
+          `The community refused a refresh call (HTTP ${response.status}); check COMMUNITY_URL and COMMUNITY_WEBHOOK_SECRET.`,
+        );
     } catch (error) {
-      if (n < 3) {
+      if (n < TRIES) {
         setTimeout(() => void attempt(n + 1), 500 * 2 ** n).unref();
         return;
       }
-      strapi.log.warn(
-        `Could not tell the community to refresh (${(error as Error).message}); its cache will expire on its own.`,
+      log().warn(
+        { delivery, event, error: errorMessage(error) },
+        `Could not tell the community to refresh after ${TRIES} tries; its cache will expire on its own.`,
       );
     }
   };

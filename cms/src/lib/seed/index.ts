@@ -6,6 +6,10 @@ import { CATEGORIES, COMMENTS, type DemoArticle, demoArticles, MEMBERS, TAGS } f
 export type SeedProgress = (done: number, total: number, step: string) => void;
 
 const ARTICLE = "api::article.article";
+const PROFILE = "api::profile.profile";
+const COMMENT = "api::comment.comment";
+const REACTION = "api::reaction.reaction";
+const FOLLOW = "api::follow.follow";
 const DEMO_PASSWORD = "Inkstone-demo-1";
 
 /**
@@ -20,6 +24,7 @@ export async function seed(strapi: Core.Strapi, progress: SeedProgress = () => {
   const step = (what: string) => progress(++done, total, what);
 
   const profiles = new Map<string, { id: number; documentId: string }>();
+  // Members are users-permissions accounts, which that plugin reads and writes through db.query itself.
   const role = await strapi.db.query("plugin::users-permissions.role").findOne({ where: { type: "authenticated" } });
   for (const member of MEMBERS) {
     let user = await strapi.db
@@ -40,12 +45,13 @@ export async function seed(strapi: Core.Strapi, progress: SeedProgress = () => {
         });
       created++;
     }
-    const profile = await strapi.db.query("api::profile.profile").findOne({ where: { user: { id: user.id } } });
+    const profile = await strapi.documents(PROFILE).findFirst({ filters: { user: { id: user.id } } });
     if (profile && !profile.bio)
-      await strapi.db
-        .query("api::profile.profile")
-        .update({ where: { id: profile.id }, data: { displayName: member.displayName, bio: member.bio } });
-    if (profile) profiles.set(member.username, profile);
+      await strapi.documents(PROFILE).update({
+        documentId: profile.documentId,
+        data: { displayName: member.displayName, bio: member.bio },
+      } as never);
+    if (profile) profiles.set(member.username, { id: Number(profile.id), documentId: profile.documentId });
     step(`member ${member.username}`);
   }
 
@@ -59,7 +65,10 @@ export async function seed(strapi: Core.Strapi, progress: SeedProgress = () => {
 
   const documents: { id: string; article: DemoArticle }[] = [];
   for (const article of articles) {
-    const existing = await strapi.db.query(ARTICLE).findOne({ where: { slug: article.versions.en.slug } });
+    // Every article has a draft in each of its locales; the English one carries the English slug.
+    const existing = await strapi
+      .documents(ARTICLE)
+      .findFirst({ locale: "en", filters: { slug: article.versions.en.slug }, fields: ["slug"] });
     const id = existing?.documentId ?? (await createArticle(strapi, article, profiles, tags, categories));
     if (!existing) created++;
     documents.push({ id, article });
@@ -77,7 +86,7 @@ async function ensureByslug(
   data: { slug: string; name: string; description?: string },
   onCreate: () => void,
 ): Promise<string> {
-  const found = await strapi.db.query(uid).findOne({ where: { slug: data.slug } });
+  const found = await strapi.documents(uid).findFirst({ filters: { slug: data.slug }, fields: ["slug"] });
   if (found) return found.documentId;
   onCreate();
   return (await strapi.documents(uid).create({ data } as never)).documentId;
@@ -104,7 +113,8 @@ async function createArticle(
   const zh = await documents.create({ locale: "zh-CN", data: { ...shared, ...version("zh-CN") } } as never);
   await documents.update({ documentId: zh.documentId, locale: "en", data: { ...shared, ...version("en") } } as never);
   await documents.publish({ documentId: zh.documentId, locale: "*" } as never);
-  // Spread publication dates over the past weeks so "latest" has an order worth showing.
+  // Spread publication dates over the past weeks so "latest" has an order worth showing (in SQL: the Document
+  // Service stamps publishedAt itself and does not let a caller set it).
   await strapi.db.connection.raw(
     "UPDATE articles SET published_at = now() - make_interval(days => ?) WHERE document_id = ? AND published_at IS NOT NULL",
     [article.daysAgo, zh.documentId],
@@ -118,70 +128,61 @@ async function addInteractions(
   documents: { id: string; article: DemoArticle }[],
   members: { id: number; documentId: string }[],
 ): Promise<void> {
-  const now = new Date();
   for (const [n, { id }] of documents.entries()) {
     for (const locale of ["zh-CN", "en"] as const) {
-      const threads = await strapi.db
-        .query("api::comment.comment")
-        .count({ where: { articleDocumentId: id, articleLocale: locale } });
+      const threads = await strapi
+        .documents(COMMENT)
+        .count({ filters: { articleDocumentId: id, articleLocale: locale } });
       if (threads > 0) continue;
       const texts = COMMENTS[locale];
       const first = members[n % members.length];
       const second = members[(n + 3) % members.length];
       if (!first || !second) continue;
-      const top = await strapi.db.query("api::comment.comment").create({
+      const top = await strapi.documents(COMMENT).create({
         data: {
           articleDocumentId: id,
           articleLocale: locale,
-          author: first.id,
+          author: first.documentId,
           body: texts[n % texts.length],
           visibility: "visible",
-          publishedAt: now,
         },
-      });
-      await strapi.db.query("api::comment.comment").create({
+      } as never);
+      await strapi.documents(COMMENT).create({
         data: {
           articleDocumentId: id,
           articleLocale: locale,
-          author: second.id,
-          parent: top.id,
+          author: second.documentId,
+          parent: top.documentId,
           body: texts[(n + 1) % texts.length],
           visibility: "visible",
-          publishedAt: now,
         },
-      });
+      } as never);
     }
     for (const [i, member] of members.entries()) {
       for (const kind of ["like", "bookmark"] as const) {
         const wanted = kind === "like" ? (i + n) % 3 === 0 : (i * n) % 5 === 1;
         const key = `${member.id}:${id}:${kind}`;
-        if (wanted && !(await strapi.db.query("api::reaction.reaction").findOne({ where: { key } })))
-          await strapi.db
-            .query("api::reaction.reaction")
-            .create({ data: { key, member: member.id, articleDocumentId: id, kind, publishedAt: now } });
+        if (wanted && !(await strapi.documents(REACTION).findFirst({ filters: { key } })))
+          await strapi
+            .documents(REACTION)
+            .create({ data: { key, member: member.documentId, articleDocumentId: id, kind } } as never);
       }
     }
     await recount(strapi.db.connection, id);
   }
-  const tags = await strapi.db.query("api::tag.tag").findMany({ limit: 100 });
+  const tags = await strapi.documents("api::tag.tag").findMany({ limit: 100 });
   for (const [i, member] of members.entries()) {
     const authors = [members[(i + 1) % members.length], members[(i + 2) % members.length]];
     const followTags = [tags[i % tags.length], tags[(i + 4) % tags.length]];
-    for (const author of authors) {
-      if (!author) continue;
-      const key = `${member.id}:author:${author.id}`;
-      if (!(await strapi.db.query("api::follow.follow").findOne({ where: { key } })))
-        await strapi.db
-          .query("api::follow.follow")
-          .create({ data: { key, follower: member.id, targetType: "author", author: author.id, publishedAt: now } });
-    }
-    for (const tag of followTags) {
-      if (!tag) continue;
-      const key = `${member.id}:tag:${tag.id}`;
-      if (!(await strapi.db.query("api::follow.follow").findOne({ where: { key } })))
-        await strapi.db
-          .query("api::follow.follow")
-          .create({ data: { key, follower: member.id, targetType: "tag", tag: tag.id, publishedAt: now } });
-    }
+    const follow = async (key: string, target: { author: string } | { tag: string }) => {
+      if (await strapi.documents(FOLLOW).findFirst({ filters: { key } })) return;
+      const targetType = "author" in target ? "author" : "tag";
+      await strapi
+        .documents(FOLLOW)
+        .create({ data: { key, follower: member.documentId, targetType, ...target } } as never);
+    };
+    for (const author of authors)
+      if (author) await follow(`${member.id}:author:${author.id}`, { author: author.documentId });
+    for (const tag of followTags) if (tag) await follow(`${member.id}:tag:${tag.id}`, { tag: tag.documentId });
   }
 }

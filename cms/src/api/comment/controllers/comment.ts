@@ -1,4 +1,4 @@
-import { LOCALES } from "@inkstone/config";
+import { documentIdSchema, LOCALES } from "@inkstone/config";
 import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
 import { z } from "zod";
@@ -10,18 +10,17 @@ import { parse } from "../../../lib/validate.ts";
 import { notifyCommunity } from "../../../lib/webhook.ts";
 
 const COMMENT = "api::comment.comment";
-const documentId = z.string().regex(/^[a-z0-9]{10,40}$/, { error: "expected a document id" });
 const body = z
   .string({ error: "write something" })
   .transform(sanitizeCommentMarkdown)
   .pipe(z.string().min(1, { error: "write something" }).max(5000, { error: "at most 5,000 characters" }));
 
-const listQuery = z.object({ article: documentId, locale: z.enum(LOCALES) });
+const listQuery = z.object({ article: documentIdSchema, locale: z.enum(LOCALES) });
 const createBody = z.strictObject({
-  article: documentId,
+  article: documentIdSchema,
   locale: z.enum(LOCALES),
   body,
-  parent: documentId.optional(),
+  parent: documentIdSchema.optional(),
 });
 const updateBody = z.strictObject({ body });
 
@@ -49,18 +48,17 @@ const shape = (c: Record<string, any>) => ({
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** The published article a comment goes on, or 404. */
   const publishedArticle = async (articleId: string, locale: string) => {
-    const article = await strapi.db.query("api::article.article").findOne({
-      where: { documentId: articleId, locale, publishedAt: { $notNull: true } },
-      populate: { author: true },
-    });
+    const article = await strapi
+      .documents("api::article.article")
+      .findOne({ documentId: articleId, locale, status: "published", populate: { author: true } });
     if (!article) throw new errors.NotFoundError("No published article with that id in that language.");
     return article;
   };
   /** A comment the signed-in member wrote, or 403/404. */
   const ownComment = async (ctx: Ctx) => {
-    const id = parse(documentId, ctx.params.id);
+    const id = parse(documentIdSchema, ctx.params.id);
     const profile = await currentProfile(strapi, ctx);
-    const comment = await strapi.db.query(COMMENT).findOne({ where: { documentId: id }, populate: { author: true } });
+    const comment = await strapi.documents(COMMENT).findOne({ documentId: id, populate: { author: true } });
     if (!comment || comment.visibility === "deleted") throw new errors.NotFoundError("No such comment.");
     if (comment.author?.id !== profile.id) throw new errors.ForbiddenError("You can only change your own comments.");
     if (comment.visibility === "hidden")
@@ -72,10 +70,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** GET /comments?article=…&locale=… — the thread, oldest first; hidden comments are left out entirely. */
     async list(ctx: Ctx) {
       const { article, locale } = parse(listQuery, ctx.query);
-      const rows = await strapi.db.query(COMMENT).findMany({
-        where: { articleDocumentId: article, articleLocale: locale, visibility: { $in: ["visible", "deleted"] } },
+      const rows = await strapi.documents(COMMENT).findMany({
+        filters: { articleDocumentId: article, articleLocale: locale, visibility: { $in: ["visible", "deleted"] } },
         populate: { author: true, parent: true },
-        orderBy: { createdAt: "asc" },
+        sort: "createdAt:asc",
         limit: 1000,
       });
       ctx.body = { data: rows.map(shape) };
@@ -87,7 +85,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const profile = await currentProfile(strapi, ctx);
       const article = await publishedArticle(input.article, input.locale);
       const parent = input.parent
-        ? await strapi.db.query(COMMENT).findOne({ where: { documentId: input.parent }, populate: { author: true } })
+        ? await strapi.documents(COMMENT).findOne({ documentId: input.parent, populate: { author: true } })
         : null;
       if (input.parent && (!parent || parent.articleDocumentId !== input.article || parent.visibility !== "visible"))
         throw new errors.ValidationError("parent: that comment is not on this article, or is gone", {
@@ -97,19 +95,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         });
       const created = await strapi.db.transaction(async ({ trx }) => {
         await lockArticle(trx, input.article);
-        const row = await strapi.db.query(COMMENT).create({
+        const row = await strapi.documents(COMMENT).create({
           data: {
             articleDocumentId: input.article,
             articleLocale: input.locale,
-            author: profile.id,
-            parent: parent?.id ?? null,
+            author: profile.documentId,
+            parent: parent?.documentId ?? null,
             body: input.body,
             visibility: "visible",
             edited: false,
-            publishedAt: new Date(),
           },
           populate: { author: true, parent: true },
-        });
+        } as never);
         await recount(trx, input.article);
         if (article.author)
           await notify(strapi, {
@@ -133,7 +130,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           });
         return row;
       });
-      notifyCommunity(strapi, {
+      notifyCommunity({
         model: "comment",
         event: "create",
         articleDocumentId: input.article,
@@ -147,12 +144,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async update(ctx: Ctx) {
       const { body: text } = parse(updateBody, ctx.request.body?.data);
       const comment = await ownComment(ctx);
-      const updated = await strapi.db.query(COMMENT).update({
-        where: { id: comment.id },
+      const updated = await strapi.documents(COMMENT).update({
+        documentId: comment.documentId,
         data: { body: text, edited: true },
         populate: { author: true, parent: true },
-      });
-      notifyCommunity(strapi, {
+      } as never);
+      if (!updated) throw new errors.NotFoundError("No such comment.");
+      notifyCommunity({
         model: "comment",
         event: "update",
         articleDocumentId: comment.articleDocumentId,
@@ -166,10 +164,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const comment = await ownComment(ctx);
       await strapi.db.transaction(async ({ trx }) => {
         await lockArticle(trx, comment.articleDocumentId);
-        await strapi.db.query(COMMENT).update({ where: { id: comment.id }, data: { visibility: "deleted", body: "" } });
+        await strapi
+          .documents(COMMENT)
+          .update({ documentId: comment.documentId, data: { visibility: "deleted", body: "" } } as never);
         await recount(trx, comment.articleDocumentId);
       });
-      notifyCommunity(strapi, {
+      notifyCommunity({
         model: "comment",
         event: "delete",
         articleDocumentId: comment.articleDocumentId,
@@ -180,10 +180,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** POST /comments/:id/report — any member flags a comment for editors (sorted by reports in the admin). */
     async report(ctx: Ctx) {
-      const id = parse(documentId, ctx.params.id);
+      const id = parse(documentIdSchema, ctx.params.id);
       await currentProfile(strapi, ctx);
-      const comment = await strapi.db.query(COMMENT).findOne({ where: { documentId: id } });
+      const comment = await strapi.documents(COMMENT).findOne({ documentId: id });
       if (comment?.visibility !== "visible") throw new errors.NotFoundError("No such comment.");
+      // In SQL: an atomic increment, so concurrent reports all count (the Document Service would read, then write).
       await strapi.db.connection.raw("UPDATE comments SET reports_count = reports_count + 1 WHERE id = ?", [
         comment.id,
       ]);

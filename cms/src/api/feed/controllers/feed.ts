@@ -18,13 +18,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async following(ctx: Ctx) {
     const { locale, page, pageSize } = parse(query, ctx.query);
     const profile = await currentProfile(strapi, ctx);
-    const follows = await strapi.db.query("api::follow.follow").findMany({
-      where: { follower: profile.id },
+    const follows = await strapi.documents("api::follow.follow").findMany({
+      filters: { follower: { id: profile.id } },
       populate: { author: true, tag: true },
       limit: 1000,
     });
-    const authors = follows.flatMap((f: any) => (f.author ? [f.author.documentId] : []));
-    const tags = follows.flatMap((f: any) => (f.tag ? [f.tag.documentId] : []));
+    const authors = follows.flatMap((f) => (f.author ? [f.author.documentId] : []));
+    const tags = follows.flatMap((f) => (f.tag ? [f.tag.documentId] : []));
     if (!authors.length && !tags.length) {
       ctx.body = { data: [], meta: { pagination: { page, pageSize, total: 0, pageCount: 0 } } };
       return;

@@ -22,8 +22,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const profile = await currentProfile(strapi, ctx);
     const target =
       input.targetType === "author"
-        ? await strapi.db.query("api::profile.profile").findOne({ where: { handle: input.target } })
-        : await strapi.db.query("api::tag.tag").findOne({ where: { slug: input.target } });
+        ? await strapi.documents("api::profile.profile").findFirst({ filters: { handle: input.target } })
+        : await strapi.documents("api::tag.tag").findFirst({ filters: { slug: input.target } });
     if (!target) throw new errors.NotFoundError(`No ${input.targetType} "${input.target}".`);
     if (input.targetType === "author" && target.id === profile.id)
       throw new errors.ValidationError("target: you cannot follow yourself", {
@@ -32,17 +32,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const key = `${profile.id}:${input.targetType}:${target.id}`;
     await strapi.db.transaction(async ({ trx }) => {
       await trx.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [`follow:${key}`]);
-      const existing = await strapi.db.query(FOLLOW).findOne({ where: { key } });
+      const existing = await strapi.documents(FOLLOW).findFirst({ filters: { key } });
       if (input.active && !existing) {
-        await strapi.db.query(FOLLOW).create({
+        await strapi.documents(FOLLOW).create({
           data: {
             key,
-            follower: profile.id,
+            follower: profile.documentId,
             targetType: input.targetType,
-            [input.targetType]: target.id,
-            publishedAt: new Date(),
+            [input.targetType]: target.documentId,
           },
-        });
+        } as never);
         if (input.targetType === "author")
           await notify(strapi, {
             recipientId: target.id,
@@ -51,7 +50,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
             message: profile.displayName,
           });
       }
-      if (!input.active && existing) await strapi.db.query(FOLLOW).delete({ where: { id: existing.id } });
+      if (!input.active && existing) await strapi.documents(FOLLOW).delete({ documentId: existing.documentId });
     });
     ctx.body = { data: { targetType: input.targetType, target: input.target, active: input.active } };
   },
@@ -59,15 +58,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /follows/mine — the authors (handles) and tags (slugs) the member follows. */
   async mine(ctx: Ctx) {
     const profile = await currentProfile(strapi, ctx);
-    const rows = await strapi.db
-      .query(FOLLOW)
-      .findMany({ where: { follower: profile.id }, populate: { author: true, tag: true }, limit: 1000 });
+    const rows = await strapi
+      .documents(FOLLOW)
+      .findMany({ filters: { follower: { id: profile.id } }, populate: { author: true, tag: true }, limit: 1000 });
     ctx.body = {
       data: {
         authors: rows
-          .filter((r: any) => r.author)
-          .map((r: any) => ({ handle: r.author.handle, displayName: r.author.displayName })),
-        tags: rows.filter((r: any) => r.tag).map((r: any) => ({ slug: r.tag.slug, name: r.tag.name })),
+          .filter((r) => r.author)
+          .map((r) => ({ handle: r.author.handle, displayName: r.author.displayName })),
+        tags: rows.filter((r) => r.tag).map((r) => ({ slug: r.tag.slug, name: r.tag.name })),
       },
     };
   },

@@ -14,9 +14,9 @@ type Ctx = { request: { body?: { data?: unknown } }; params: { runId?: string };
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** The creator's profile from their users-permissions documentId, or 400. */
   const creatorProfile = async (creatorId: string) => {
-    const profile = await strapi.db
-      .query("api::profile.profile")
-      .findOne({ where: { user: { documentId: creatorId } } });
+    const profile = await strapi
+      .documents("api::profile.profile")
+      .findFirst({ filters: { user: { documentId: creatorId } } });
     if (!profile)
       throw new errors.ValidationError("creatorId: no member with that id", {
         errors: [{ path: ["creatorId"], message: "no member with that id", name: "ValidationError" }],
@@ -28,7 +28,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const tagIds = async (names: string[]) => {
     const ids: string[] = [];
     for (const name of [...new Set(names.map((n) => n.trim()).filter(Boolean))]) {
-      const found = await strapi.db.query("api::tag.tag").findOne({ where: { name } });
+      const found = await strapi.documents("api::tag.tag").findFirst({ filters: { name } });
       const tag =
         found ??
         (await strapi
@@ -67,9 +67,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const saved = await strapi.db.transaction(async ({ trx }) => {
         await trx.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [`run:${id}`]);
         // The draft row of any locale whose generation metadata carries this run id.
-        const existing = await strapi.db.query(ARTICLE).findOne({
-          where: { generation: { runId: id }, publishedAt: { $null: true } },
-          select: ["documentId", "locale"],
+        const [existing] = await strapi.documents(ARTICLE).findMany({
+          filters: { generation: { runId: id } },
+          status: "draft",
+          locale: "*",
+          fields: ["locale"],
+          limit: 1,
         });
         if (existing) {
           await strapi
@@ -99,9 +102,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const id = parse(runId, ctx.params.runId);
       const input = parse(generationFailureSchema, ctx.request.body?.data);
       const profile = await creatorProfile(input.creatorId);
-      const already = await strapi.db
-        .query("api::notification.notification")
-        .findOne({ where: { runId: id, kind: "generation_failed" } });
+      const already = await strapi
+        .documents("api::notification.notification")
+        .findFirst({ filters: { runId: id, kind: "generation_failed" } });
       if (!already)
         await notify(strapi, {
           recipientId: profile.id,

@@ -1,3 +1,4 @@
+import { documentIdSchema } from "@inkstone/config";
 import type { Core } from "@strapi/strapi";
 import { z } from "zod";
 import { currentProfile } from "../../../lib/members.ts";
@@ -12,10 +13,7 @@ const mineQuery = z.object({
 const readBody = z.union(
   [
     z.strictObject({
-      ids: z
-        .array(z.string().regex(/^[a-z0-9]{10,40}$/))
-        .min(1)
-        .max(200),
+      ids: z.array(documentIdSchema).min(1).max(200),
     }),
     z.strictObject({ all: z.literal(true) }),
   ],
@@ -29,20 +27,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async mine(ctx: Ctx) {
     const { unread, page, pageSize } = parse(mineQuery, ctx.query);
     const profile = await currentProfile(strapi, ctx);
-    const where = { recipient: profile.id, ...(unread === "true" ? { read: false } : {}) };
+    const notifications = strapi.documents(NOTIFICATION);
+    const filters = { recipient: { id: profile.id }, ...(unread === "true" ? { read: false } : {}) };
     const [rows, total, unreadCount] = await Promise.all([
-      strapi.db.query(NOTIFICATION).findMany({
-        where,
+      notifications.findMany({
+        filters,
         populate: { actor: true },
-        orderBy: { createdAt: "desc" },
-        offset: (page - 1) * pageSize,
+        sort: "createdAt:desc",
+        start: (page - 1) * pageSize,
         limit: pageSize,
       }),
-      strapi.db.query(NOTIFICATION).count({ where }),
-      strapi.db.query(NOTIFICATION).count({ where: { recipient: profile.id, read: false } }),
+      notifications.count({ filters }),
+      notifications.count({ filters: { recipient: { id: profile.id }, read: false } }),
     ]);
     ctx.body = {
-      data: rows.map((n: any) => ({
+      data: rows.map((n) => ({
         id: n.documentId,
         kind: n.kind,
         read: n.read,
@@ -61,10 +60,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async read(ctx: Ctx) {
     const input = parse(readBody, ctx.request.body?.data);
     const profile = await currentProfile(strapi, ctx);
-    const where = { recipient: profile.id, read: false, ...("ids" in input ? { documentId: { $in: input.ids } } : {}) };
+    const filters = {
+      recipient: { id: profile.id },
+      read: false,
+      ...("ids" in input ? { documentId: { $in: input.ids } } : {}),
+    };
     // updateMany cannot filter through a relation, so the member's own ids are looked up first.
-    const own = await strapi.db.query(NOTIFICATION).findMany({ where, select: ["id"], limit: 10_000 });
-    const ids = own.map((n: { id: number }) => n.id);
+    const own = await strapi.documents(NOTIFICATION).findMany({ filters, fields: ["read"], limit: 10_000 });
+    const ids = own.map((n) => n.id);
+    // db.query: one UPDATE for them all, where the Document Service would update one notification at a time.
     if (ids.length)
       await strapi.db.query(NOTIFICATION).updateMany({ where: { id: { $in: ids } }, data: { read: true } });
     ctx.body = { data: { marked: ids.length } };

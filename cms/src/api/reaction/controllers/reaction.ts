@@ -1,3 +1,4 @@
+import { documentIdSchema } from "@inkstone/config";
 import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
 import { z } from "zod";
@@ -10,7 +11,7 @@ import { parse } from "../../../lib/validate.ts";
 const REACTION = "api::reaction.reaction";
 const kind = z.enum(["like", "bookmark"], { error: "expected like or bookmark" });
 const setBody = z.strictObject({
-  article: z.string().regex(/^[a-z0-9]{10,40}$/, { error: "expected a document id" }),
+  article: documentIdSchema,
   kind,
   active: z.boolean({ error: "expected true or false" }),
 });
@@ -26,29 +27,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async set(ctx: Ctx) {
     const input = parse(setBody, ctx.request.body?.data);
     const profile = await currentProfile(strapi, ctx);
-    const article = await strapi.db
-      .query("api::article.article")
-      .findOne({ where: { documentId: input.article, publishedAt: { $notNull: true } } });
-    if (!article) throw new errors.NotFoundError("No published article with that id.");
+    const published = await strapi
+      .documents("api::article.article")
+      .count({ filters: { documentId: input.article }, status: "published", locale: "*" });
+    if (!published) throw new errors.NotFoundError("No published article with that id.");
     const key = `${profile.id}:${input.article}:${input.kind}`;
     const counts = await strapi.db.transaction(async ({ trx }) => {
       // One writer per article at a time: the recount below then always sees every committed reaction.
       await lockArticle(trx, input.article);
-      const existing = await strapi.db.query(REACTION).findOne({ where: { key } });
+      const existing = await strapi.documents(REACTION).findFirst({ filters: { key } });
       if (input.active && !existing)
-        await strapi.db.query(REACTION).create({
-          data: {
-            key,
-            member: profile.id,
-            articleDocumentId: input.article,
-            kind: input.kind,
-            publishedAt: new Date(),
-          },
-        });
-      if (!input.active && existing) await strapi.db.query(REACTION).delete({ where: { id: existing.id } });
+        await strapi.documents(REACTION).create({
+          data: { key, member: profile.documentId, articleDocumentId: input.article, kind: input.kind },
+        } as never);
+      if (!input.active && existing) await strapi.documents(REACTION).delete({ documentId: existing.documentId });
       await recount(trx, input.article);
       // Likes order search results ("most liked"): the index picks the new count up through the outbox.
       if (input.kind === "like") await enqueue(trx, "upsert", input.article, null);
+      // Read in SQL, on the transaction, right after the recount: any row of the document has the counts.
       const row = await trx("articles").where({ document_id: input.article }).first("likes_count", "bookmarks_count");
       return { likes: Number(row?.likes_count ?? 0), bookmarks: Number(row?.bookmarks_count ?? 0) };
     });
@@ -60,16 +56,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async mine(ctx: Ctx) {
     const { kind: wanted } = parse(mineQuery, ctx.query);
     const profile = await currentProfile(strapi, ctx);
-    const rows = await strapi.db.query(REACTION).findMany({
-      where: { member: profile.id, kind: wanted },
-      orderBy: { createdAt: "desc" },
+    const rows = await strapi.documents(REACTION).findMany({
+      filters: { member: { id: profile.id }, kind: wanted },
+      sort: "createdAt:desc",
       limit: 500,
     });
     ctx.body = {
-      data: rows.map((r: { articleDocumentId: string; createdAt: string }) => ({
-        article: r.articleDocumentId,
-        at: r.createdAt,
-      })),
+      data: rows.map((r) => ({ article: r.articleDocumentId as string, at: r.createdAt as string })),
     };
   },
 });
