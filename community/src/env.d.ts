@@ -2,6 +2,10 @@
 
 declare namespace App {
   interface Locals {
+    /** This request's id: in the x-request-id response header, every CMS call and every log line (src/middleware/request.ts). */
+    requestId: string;
+    /** Whom rate limits charge: the socket's peer, or the client a trusted proxy names (src/lib/security/client-address.ts). */
+    clientAddress: string;
     /** The page's language, from the first path segment (zh-CN when there is none). */
     locale: import("@inkstone/config").Locale;
     /** The signed-in member, from the encrypted session cookie. */

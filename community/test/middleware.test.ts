@@ -1,5 +1,5 @@
 import type { APIContext, MiddlewareNext } from "astro";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CachedPage } from "../src/lib/cache/page-cache.ts";
 import { SwrCache } from "../src/lib/cache/swr.ts";
 import { checkOrigin } from "../src/lib/security/origin.ts";
@@ -139,12 +139,12 @@ describe("the page cache middleware", () => {
   });
 
   it("serves stale at once while one background render refreshes", async () => {
-    const { get, advance } = setup();
+    const { cache, get, advance } = setup();
     const p = page("v");
     await get(p);
     advance(1500);
     expect(await get(p)).toMatchObject({ text: "v #1", state: "STALE" });
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await vi.waitFor(() => expect(cache.lookup("/en/a/x")?.state).toBe("fresh"));
     expect(p.renders).toBe(2);
     expect(await get(p)).toMatchObject({ text: "v #2", state: "HIT" });
   });

@@ -1,5 +1,11 @@
+import {
+  SIGNATURE_WINDOW_MS,
+  signWebhook,
+  verifyWebhook,
+  WEBHOOK_HEADERS,
+  webhookHeaders,
+} from "@inkstone/config/webhook";
 import { describe, expect, it } from "vitest";
-import { SIGNATURE_WINDOW_MS, signWebhook, verifyWebhook } from "../src/lib/security/webhook.ts";
 
 const secret = "a-webhook-secret-of-some-length";
 const body = JSON.stringify({ model: "article", event: "publish", documentId: "abcdefghij1234567890", locale: "en" });
@@ -15,6 +21,21 @@ describe("webhook signature", () => {
   it("accepts the CMS's signature within the window", () => {
     expect(verifyWebhook({ secret, timestamp, signature, body, now })).toBe(true);
     expect(verifyWebhook({ secret, timestamp, signature, body, now: now + SIGNATURE_WINDOW_MS })).toBe(true);
+  });
+
+  it("accepts what the CMS sends: the headers webhookHeaders builds, read back by name", () => {
+    const headers = new Headers(webhookHeaders(secret, body, "delivery-1", now));
+    const read = (name: string) => headers.get(name);
+    expect(
+      verifyWebhook({
+        secret,
+        timestamp: read(WEBHOOK_HEADERS.timestamp),
+        signature: read(WEBHOOK_HEADERS.signature),
+        body,
+        now,
+      }),
+    ).toBe(true);
+    expect(read(WEBHOOK_HEADERS.delivery)).toBe("delivery-1");
   });
 
   it.each([

@@ -4,6 +4,7 @@ import { type Flash, setFlash } from "./auth/flash.ts";
 import { endSession, type Session } from "./auth/session.ts";
 import { CmsError, errorBody, toErrorBody } from "./cms/errors.ts";
 import { localeOfPath, paths, t } from "./i18n/index.ts";
+import { failedWith } from "./request-context.ts";
 import { refusal, wantsJson } from "./responses.ts";
 import { type LimitedAction, limit } from "./security/limits.ts";
 import type { Verdict } from "./security/rate-limit.ts";
@@ -50,6 +51,7 @@ export async function readForm(request: Request): Promise<Form | { tooLarge: tru
       files: (name) => data.getAll(name).filter((x): x is File => typeof x !== "string" && x.size > 0),
     };
   } catch {
+    // A body that does not parse (or a streamed one past the adapter's size limit) is the client's mistake: 400.
     return { malformed: true };
   }
 }
@@ -62,6 +64,7 @@ export function safeNext(value: string | undefined | null, fallback: string): st
     if (url.origin !== "http://community.invalid") return fallback;
     return url.pathname + url.search + url.hash;
   } catch {
+    // Not a URL at all: go back to the fallback, as for any other unusable `next`.
     return fallback;
   }
 }
@@ -127,6 +130,8 @@ export function cmsFailed(
   if (error instanceof CmsError && error.code === "rate_limited")
     return tooMany(context, { ok: false, retryAfterSeconds: 60 }, locale);
   const { status, body } = toErrorBody(error);
+  // The CMS down or answering nonsense, or our own bug: the request's log line says which.
+  if (status >= 500) failedWith(error);
   const message = status === 503 ? t(locale).errors.cmsDown : body.error.message;
   return failed(context, status, body.error.code, message, {
     ...back,
@@ -156,16 +161,17 @@ export function signInFirst(context: APIContext, next: string): Response {
 export function badBody(context: APIContext, form: { tooLarge: true } | { malformed: true }): Response {
   return "tooLarge" in form
     ? refusal(context.request, 413, "too_large", "The request body is too large (2 MB at most).")
-    : refusal(context.request, 400, "malformed", "The request body could not be read as a form or JSON.");
+    : refusal(
+        context.request,
+        400,
+        "malformed",
+        "The request body could not be read as a form or JSON (2 MB at most).",
+      );
 }
 
-/** The address to charge rate limits to. */
+/** The address to charge rate limits to (worked out once per request by src/middleware/request.ts). */
 export function clientIp(context: APIContext): string {
-  try {
-    return context.clientAddress || "unknown";
-  } catch {
-    return "unknown";
-  }
+  return context.locals.clientAddress || "unknown";
 }
 
 /** What a member's form endpoint works with once `memberRequest` let the request through. */

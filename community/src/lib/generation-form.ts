@@ -40,6 +40,7 @@ const isHttpUrl = (value: string) => {
     const url = new URL(value);
     return (url.protocol === "http:" || url.protocol === "https:") && value.length <= 2048;
   } catch {
+    // Does not parse as a URL: the field message says so.
     return false;
   }
 };

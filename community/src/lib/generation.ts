@@ -28,11 +28,12 @@ let client: Promise<GenerationClient> | undefined;
 /** One client per process, connected on first use; a failed connection is retried by the next request. */
 function connect(): Promise<GenerationClient> {
   if (!client) {
-    const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE } = env();
+    const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_CODEC_KEYS } = env();
     client = createGenerationClient({
       address: TEMPORAL_ADDRESS,
       namespace: TEMPORAL_NAMESPACE,
       taskQueue: TEMPORAL_TASK_QUEUE,
+      codecKeys: TEMPORAL_CODEC_KEYS,
     }).catch((error: unknown) => {
       client = undefined;
       throw error;

@@ -1,3 +1,4 @@
+import { markdownToText } from "@inkstone/search";
 import { Marked, type TokenizerAndRendererExtension } from "marked";
 import sanitizeHtml from "sanitize-html";
 
@@ -101,13 +102,8 @@ export function renderComment(markdown: string): string {
   return sanitizeHtml(commentMarked.parse(markdown, { async: false }), COMMENT_OPTIONS);
 }
 
-const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
-
 /** Plain text of Markdown, for descriptions and feeds (escaped again wherever it is written out). */
 export function plainText(markdown: string, max = 300): string {
-  const text = sanitizeHtml(commentMarked.parse(markdown, { async: false }), { allowedTags: [], allowedAttributes: {} })
-    .replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity)
-    .replace(/\s+/g, " ")
-    .trim();
+  const text = markdownToText(markdown);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

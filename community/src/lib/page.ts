@@ -4,6 +4,7 @@ import type { Session } from "./auth/session.ts";
 import { myNotifications } from "./cms/member.ts";
 import { env } from "./env.ts";
 import { asLocale, paths } from "./i18n/index.ts";
+import { requestLog } from "./request-context.ts";
 
 /** Helpers the pages share: their locale, cache declaration, sign-in gate, paging and absolute URLs. */
 
@@ -46,7 +47,8 @@ export async function unreadCount(session: Session | null): Promise<number | und
   if (!session) return undefined;
   try {
     return (await myNotifications(session.jwt, { unread: true, pageSize: 1 })).meta.unread;
-  } catch {
+  } catch (error) {
+    requestLog().warn({ err: error }, "unread notifications unavailable; the header shows no badge");
     return undefined;
   }
 }

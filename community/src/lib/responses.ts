@@ -1,3 +1,4 @@
+import { escapeHtml } from "@inkstone/search";
 import { errorBody } from "./cms/errors.ts";
 
 /** Whether the caller wants JSON (a script) rather than a page (a browser following a form). */
@@ -5,9 +6,6 @@ export function wantsJson(request: Request): boolean {
   const accept = request.headers.get("accept") ?? "";
   return accept.includes("application/json") || !accept.includes("text/html");
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 
 /**
  * A refusal in the caller's format: `{ error: { code, message } }` for scripts, a small page for browsers (a plain

@@ -14,6 +14,7 @@ import {
 } from "@inkstone/search";
 import { listArticles } from "./cms/public.ts";
 import { env } from "./env.ts";
+import { requestLog } from "./request-context.ts";
 
 /**
  * The search page's one entry point. Queries go through @inkstone/search (Meilisearch with the search-only key:
@@ -50,6 +51,7 @@ export async function searchArticles(query: URLSearchParams, locale: Locale): Pr
     return { kind: "results", params, result: await search(articleIndex(), params), degraded: false };
   } catch (error) {
     if (!(error instanceof SearchError) || error.code === "invalid_search_params") throw error;
+    requestLog().warn({ err: error }, "Meilisearch unavailable; searching titles and summaries through the CMS");
     return { kind: "results", params, result: await fromCms(params, locale), degraded: true };
   }
 }

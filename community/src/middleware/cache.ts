@@ -3,6 +3,7 @@ import { FLASH_COOKIE } from "../lib/auth/flash.ts";
 import { SESSION_COOKIE } from "../lib/auth/session.ts";
 import { type CachedPage, PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL } from "../lib/cache/page-cache.ts";
 import type { Entry, Loaded, SwrCache } from "../lib/cache/swr.ts";
+import { currentRequest, requestLog } from "../lib/request-context.ts";
 import { SECURITY_HEADERS } from "./headers.ts";
 
 /** Where public pages live: under a locale, and the sitemap and robots.txt (not /api, /health or assets). */
@@ -39,10 +40,18 @@ function finish(response: Response, locals: App.Locals): Response {
     if (isPublic) response.headers.set("vary", "Cookie");
     return response;
   } catch {
+    // Immutable headers (a Response.redirect from somewhere): copy the response once.
     const copy = new Response(response.body, response);
     copy.headers.set("cache-control", policy);
     return copy;
   }
+}
+
+/** A render that kept no page (thrown, or a 5xx): the cached one is served instead, so say why once. */
+function renderFailed(key: string, cause: { error: unknown } | { status: number }, serving: string): void {
+  const err = "error" in cause ? cause.error : currentRequest()?.error;
+  const status = "status" in cause ? cause.status : undefined;
+  requestLog().warn({ path: key, status, err }, `rendering ${key} failed; ${serving}`);
 }
 
 /**
@@ -85,10 +94,17 @@ export function cacheMiddleware({ cache, bypass }: Options): MiddlewareHandler {
     if (hit?.state === "stale") {
       if (cache.shouldRefresh(key))
         void cache.refresh(key, async () => {
-          const response = await next();
-          // Unpublished or deleted since: stop serving it (a webhook usually says so first).
-          if (response.status === 404 || response.status === 410) cache.delete(key);
-          return toLoaded(response, locals);
+          const stale = "the stale page is served until a refresh succeeds";
+          try {
+            const response = await next();
+            // Unpublished or deleted since: stop serving it (a webhook usually says so first).
+            if (response.status === 404 || response.status === 410) cache.delete(key);
+            if (response.status >= 500) renderFailed(key, { status: response.status }, stale);
+            return await toLoaded(response, locals);
+          } catch (error) {
+            renderFailed(key, { error }, stale);
+            throw error;
+          }
         });
       return serve(hit.entry, "STALE");
     }
@@ -100,23 +116,28 @@ export function cacheMiddleware({ cache, bypass }: Options): MiddlewareHandler {
       if (shared) return serve(shared, "HIT");
       return finish(await next(), locals);
     }
-    let own: Response | undefined;
-    let failure: unknown;
+    // Set inside the loader; declared this way so that TypeScript does not take them for always undefined below.
+    let own = undefined as Response | undefined;
+    let failure = undefined as { error: unknown } | undefined;
     const entry = await cache.refresh(key, async () => {
       try {
         own = await next();
+        // Reading the body runs the rest of the render (components stream), so it can fail too.
+        return await toLoaded(own, locals);
       } catch (error) {
-        failure = error;
+        failure = { error };
         throw error;
       }
-      return toLoaded(own, locals);
     });
     if (entry) return serve(entry, "MISS");
-    const rendered = own as Response | undefined;
-    if (rendered && rendered.status < 500) return finish(rendered, locals);
+    const rendered = own;
+    if (!failure && rendered && rendered.status < 500) return finish(rendered, locals);
     // The render failed: the last good version beats an error page.
-    if (hit) return serve(hit.entry, "STALE-IF-ERROR");
-    if (rendered) return finish(rendered, locals);
-    throw failure;
+    if (hit) {
+      renderFailed(key, failure ?? { status: rendered?.status ?? 500 }, "serving the last good page");
+      return serve(hit.entry, "STALE-IF-ERROR");
+    }
+    if (!failure && rendered) return finish(rendered, locals);
+    throw failure?.error;
   };
 }

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "astro";
 import { CmsError } from "../lib/cms/errors.ts";
 import { localeOfPath, t } from "../lib/i18n/index.ts";
+import { failedWith } from "../lib/request-context.ts";
 import { refusal } from "../lib/responses.ts";
 
 /**
@@ -13,6 +14,7 @@ export const errorsMiddleware: MiddlewareHandler = async (context, next) => {
     return await next();
   } catch (error) {
     if (!(error instanceof CmsError) || error.code !== "cms_unavailable") throw error;
+    failedWith(error);
     const locale = localeOfPath(context.url.pathname);
     return refusal(context.request, 503, "cms_unavailable", t(locale).errors.cmsDown, { "retry-after": "30" }, locale);
   }

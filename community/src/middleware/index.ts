@@ -1,18 +1,24 @@
 import { sequence } from "astro:middleware";
 import { cacheBypassed, pageCache } from "../lib/cache/page-cache.ts";
 import { env } from "../lib/env.ts";
+import { logger } from "../lib/log.ts";
+import { type TrustedProxies, trustedProxies } from "../lib/security/client-address.ts";
 import { cacheMiddleware } from "./cache.ts";
 import { errorsMiddleware } from "./errors.ts";
 import { headersMiddleware } from "./headers.ts";
 import { originGuard } from "./origin.ts";
+import { requestMiddleware } from "./request.ts";
 import { sessionMiddleware } from "./session.ts";
 
+let proxies: TrustedProxies | undefined;
+
 /**
- * Outermost first. The page cache answers anonymous GETs of public pages before anything else runs (a hit carries
- * its own security headers); everything else gets security headers, a 503 when the CMS is down, the CSRF origin
- * check, and the session.
+ * Outermost first. Every request gets its id, client address and log line; then the page cache answers anonymous
+ * GETs of public pages before anything else runs (a hit carries its own security headers); everything else gets
+ * security headers, a 503 when the CMS is down, the CSRF origin check, and the session.
  */
 export const onRequest = sequence(
+  requestMiddleware({ trustedProxies: () => (proxies ??= trustedProxies(env().TRUSTED_PROXIES)), log: logger }),
   cacheMiddleware({ cache: pageCache, bypass: cacheBypassed }),
   headersMiddleware,
   errorsMiddleware,

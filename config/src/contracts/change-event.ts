@@ -20,5 +20,12 @@ export const changeEventSchema = z.discriminatedUnion("model", [
     articleDocumentId: documentIdSchema,
     locale: z.enum(LOCALES),
   }),
+  /** A member was blocked: the community ends their sessions' cached state and cancels their runs. */
+  z.object({
+    model: z.literal("member"),
+    event: z.literal("block"),
+    /** The member's users-permissions document id: their sessions' `userId` and their runs' creator id. */
+    userId: documentIdSchema,
+  }),
 ]);
 export type ChangeEvent = z.infer<typeof changeEventSchema>;

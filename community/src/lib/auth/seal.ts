@@ -33,6 +33,7 @@ export function unseal(sealed: string, secret: string, purpose: string): unknown
     const plain = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]);
     return JSON.parse(plain.toString("utf8"));
   } catch {
+    // Tampered with, truncated, sealed with another secret or purpose: not ours, so it says nothing.
     return undefined;
   }
 }

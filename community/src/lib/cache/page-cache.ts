@@ -1,4 +1,4 @@
-import { LOCALES } from "@inkstone/config";
+import { type ChangeEvent, LOCALES } from "@inkstone/config";
 import { SwrCache } from "./swr.ts";
 
 /** A rendered public page as the cache keeps it: bytes, not a stream, so a hit costs no rendering at all. */
@@ -29,12 +29,10 @@ export const cacheTags = {
   sitemap: "sitemap",
 };
 
-export type ChangeEvent =
-  | { model: "article"; event: string; documentId: string; locale: string | null }
-  | { model: "comment"; event: string; articleDocumentId: string; locale: string };
-
 /** The tags to invalidate for a change the CMS reports. */
 export function tagsForChange(change: ChangeEvent): string[] {
+  // A member's block changes no public page: their comments stay until an editor hides them.
+  if (change.model === "member") return [];
   if (change.model === "comment")
     return [cacheTags.comments(change.articleDocumentId, change.locale), cacheTags.lists(change.locale)];
   // The article's page in every locale (its language switch and hreflang point at each other), and the lists.

@@ -86,6 +86,8 @@ export class SwrCache<V> {
         this.#store(key, entry);
         return entry;
       } catch {
+        // The loader reports its own failures (src/middleware/cache.ts logs them); here a failure only means the
+        // entry stays as it was and the next refresh waits `retryMs`.
         this.#markFailed(key);
         return undefined;
       } finally {

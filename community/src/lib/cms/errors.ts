@@ -17,8 +17,15 @@ export class CmsError extends Error {
   readonly status: number;
   readonly code: CmsErrorCode;
   readonly fields: Record<string, string>;
-  constructor(status: number, code: CmsErrorCode, message: string, fields: Record<string, string> = {}) {
-    super(message);
+  /** `cause`: what actually failed (a refused connection, a timeout), for the logs; `message` is for the caller. */
+  constructor(
+    status: number,
+    code: CmsErrorCode,
+    message: string,
+    fields: Record<string, string> = {},
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? undefined : { cause });
     this.status = status;
     this.code = code;
     this.fields = fields;
@@ -60,8 +67,12 @@ const CODES: Record<number, CmsErrorCode> = {
 
 /** Maps a CMS error response to a CmsError; 5xx and unknown shapes become `cms_unavailable`. */
 export function fromCmsResponse(status: number, body: unknown): CmsError {
-  if (status >= 500) return new CmsError(503, "cms_unavailable", "The CMS is not answering; try again shortly.");
   const parsed = strapiErrorSchema.safeParse(body);
+  if (status >= 500) {
+    const said = parsed.success && parsed.data.error.message ? `: ${parsed.data.error.message}` : "";
+    const cause = new Error(`The CMS answered ${status}${said}`);
+    return new CmsError(503, "cms_unavailable", "The CMS is not answering; try again shortly.", {}, cause);
+  }
   const code = CODES[status] ?? "invalid";
   if (!parsed.success) return new CmsError(status, code, `The CMS answered ${status}.`);
   const fields: Record<string, string> = {};

@@ -1,5 +1,7 @@
+import { REQUEST_ID_HEADER } from "@inkstone/config/logger";
 import type { z } from "zod";
 import { env } from "../env.ts";
+import { currentRequest } from "../request-context.ts";
 import { Semaphore } from "../semaphore.ts";
 import { CmsError, fromCmsResponse } from "./errors.ts";
 
@@ -36,6 +38,12 @@ export function encodeQuery(query: Query = {}): string {
   return text ? `?${text}` : "";
 }
 
+/** The id of the request this call is made for, so the CMS's logs can be matched with ours. */
+function requestIdHeader(): Record<string, string> {
+  const requestId = currentRequest()?.requestId;
+  return requestId ? { [REQUEST_ID_HEADER]: requestId } : {};
+}
+
 function authorization(auth: CmsAuth): Record<string, string> {
   if (auth.as === "community") return { authorization: `Bearer ${env().CMS_COMMUNITY_TOKEN}` };
   if (auth.as === "member") return { authorization: `Bearer ${auth.jwt}` };
@@ -49,8 +57,8 @@ function authorization(auth: CmsAuth): Record<string, string> {
  */
 export async function cms<S extends z.ZodType>(path: string, schema: S, request: CmsRequest): Promise<z.infer<S>> {
   const url = `${env().CMS_URL}${path}${encodeQuery(request.query)}`;
-  const release = await inFlight.acquire(QUEUE_WAIT_MS).catch(() => {
-    throw new CmsError(503, "cms_unavailable", "The CMS is busy; try again shortly.");
+  const release = await inFlight.acquire(QUEUE_WAIT_MS).catch((error: unknown) => {
+    throw new CmsError(503, "cms_unavailable", "The CMS is busy; try again shortly.", {}, error);
   });
   try {
     return await call(url, path, schema, request);
@@ -73,19 +81,23 @@ async function call<S extends z.ZodType>(
         accept: "application/json",
         ...(request.body === undefined ? {} : { "content-type": "application/json" }),
         ...authorization(request.auth),
+        ...requestIdHeader(),
       },
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       signal: AbortSignal.timeout(request.timeoutMs ?? 8000),
     });
-  } catch {
-    throw new CmsError(503, "cms_unavailable", "The CMS is not answering; try again shortly.");
+  } catch (error) {
+    throw new CmsError(503, "cms_unavailable", "The CMS is not answering; try again shortly.", {}, error);
   }
+  // A body cut off mid-way reads as empty: a success then fails the schema (bad_response), an error keeps its status.
   const text = await response.text().catch(() => "");
   let json: unknown = null;
   try {
     json = text ? JSON.parse(text) : null;
-  } catch {
-    if (response.ok) throw new CmsError(502, "bad_response", `The CMS answered ${path} with something not JSON.`);
+  } catch (error) {
+    if (response.ok)
+      throw new CmsError(502, "bad_response", `The CMS answered ${path} with something not JSON.`, {}, error);
+    // An error page that is not JSON (a proxy's, say): the status alone decides below.
   }
   if (!response.ok) throw fromCmsResponse(response.status, json);
   const parsed = schema.safeParse(json);

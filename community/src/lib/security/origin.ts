@@ -8,6 +8,7 @@ function originOf(value: string | null): string | null {
   try {
     return new URL(value).origin;
   } catch {
+    // Not a URL: no usable origin, so the request is refused as if it had none.
     return null;
   }
 }

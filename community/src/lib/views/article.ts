@@ -4,6 +4,7 @@ import { myFollows, myReactions } from "../cms/member.ts";
 import { articleBySlug, commentsOf, relatedArticles, translations } from "../cms/public.ts";
 import type { Article, ArticleSummary, Comment } from "../cms/schemas.ts";
 import { paths } from "../i18n/index.ts";
+import { requestLog } from "../request-context.ts";
 
 /** What the article page shows beyond the article: the thread, translations, related articles, the reader's state. */
 export type ArticleView = {
@@ -40,7 +41,10 @@ export async function loadArticle(locale: Locale, slug: string, session: Session
       LOCALES.filter((l) => l !== locale),
     ),
     // Related articles are a nicety: the page stands without them.
-    relatedArticles(article).catch(() => []),
+    relatedArticles(article).catch((error: unknown) => {
+      requestLog().warn({ err: error }, "related articles unavailable; the article page shows none");
+      return [];
+    }),
     session ? memberState(session, article) : Promise.resolve(undefined),
   ]);
   const alternates: Partial<Record<Locale, string>> = { [locale]: paths.article(locale, article.slug) };

@@ -14,6 +14,7 @@ import { env } from "../../lib/env.ts";
 import { generation, InvalidRequest, QuotaExceeded } from "../../lib/generation.ts";
 import { checkGenerationForm } from "../../lib/generation-form.ts";
 import { paths, t } from "../../lib/i18n/index.ts";
+import { failedWith } from "../../lib/request-context.ts";
 import { limit } from "../../lib/security/limits.ts";
 
 /** POST /api/generation (multipart: the /write form) — validates, rate-limits, and starts a generation run. */
@@ -43,7 +44,7 @@ export const POST: APIRoute = async (context) => {
   try {
     const runId = await generation().start(
       { ...checked.request, creatorId: session.userId },
-      { quota: env().GENERATION_QUOTA },
+      { quota: env().GENERATION_QUOTA, requestId: context.locals.requestId },
     );
     return done(context, { next: paths.run(locale, runId), message: s.started, data: { runId } });
   } catch (error) {
@@ -51,6 +52,7 @@ export const POST: APIRoute = async (context) => {
     if (error instanceof InvalidRequest)
       return failed(context, 400, "invalid", (error as Error).message, { next, form: "write" });
     // Temporal unreachable: nothing was started, and the form keeps what was typed.
+    failedWith(error);
     return failed(context, 503, "generation_unavailable", s.unavailable, {
       next,
       form: "write",

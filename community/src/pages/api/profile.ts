@@ -32,7 +32,6 @@ export const POST: APIRoute = async (context) => {
     updateSession(context.cookies, { ...session, displayName: profile.displayName });
     return done(context, { next, message: t(locale).settingsPage.saved, data: profile });
   } catch (error) {
-    const failure = cmsFailed(context, error, { next, form: "profile", values });
-    return failure;
+    return cmsFailed(context, error, { next, form: "profile", values });
   }
 };

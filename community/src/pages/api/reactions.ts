@@ -1,3 +1,4 @@
+import { isDocumentId } from "@inkstone/config";
 import type { APIRoute } from "astro";
 import { setReaction } from "../../lib/cms/member.ts";
 import { cmsFailed, done, failed, memberRequest } from "../../lib/endpoint.ts";
@@ -11,11 +12,7 @@ export const POST: APIRoute = async (context) => {
   const article = form.get("article");
   const kind = form.get("kind");
   const active = form.get("active");
-  if (
-    !/^[a-z0-9]{10,40}$/.test(article) ||
-    (kind !== "like" && kind !== "bookmark") ||
-    !["true", "false"].includes(active)
-  )
+  if (!isDocumentId(article) || (kind !== "like" && kind !== "bookmark") || !["true", "false"].includes(active))
     return failed(
       context,
       400,

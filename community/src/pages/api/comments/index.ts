@@ -1,9 +1,8 @@
+import { isDocumentId } from "@inkstone/config";
 import type { APIRoute } from "astro";
 import { postComment } from "../../../lib/cms/member.ts";
 import { cmsFailed, done, failed, memberRequest } from "../../../lib/endpoint.ts";
 import { asLocale, t } from "../../../lib/i18n/index.ts";
-
-const ID = /^[a-z0-9]{10,40}$/;
 
 /** POST /api/comments {article, locale, body, parent?, next} — a comment or a reply, as the signed-in member. */
 export const POST: APIRoute = async (context) => {
@@ -18,7 +17,7 @@ export const POST: APIRoute = async (context) => {
   const formId = parent ? `reply-${parent}` : "comment";
   const back = { next, form: formId, values: { body } };
   const s = t(uiLocale).comments;
-  if (!ID.test(article) || (parent && !ID.test(parent)))
+  if (!isDocumentId(article) || (parent && !isDocumentId(parent)))
     return failed(context, 400, "invalid", "That comment is not attached to a known article.", back);
   if (!body.trim())
     return failed(context, 400, "invalid", s.write, { ...back, fields: { body: t(uiLocale).auth.errors.required } });

@@ -1,3 +1,4 @@
+import { isDocumentId } from "@inkstone/config";
 import type { APIRoute } from "astro";
 import { markNotificationsRead } from "../../../lib/cms/member.ts";
 import { cmsFailed, done, failed, localeOfNext, memberRequest } from "../../../lib/endpoint.ts";
@@ -8,10 +9,7 @@ export const POST: APIRoute = async (context) => {
   const opened = await memberRequest(context, "/zh-CN/notifications");
   if (opened instanceof Response) return opened;
   const { form, next, session } = opened;
-  const ids = form
-    .all("ids")
-    .filter((id) => /^[a-z0-9]{10,40}$/.test(id))
-    .slice(0, 200);
+  const ids = form.all("ids").filter(isDocumentId).slice(0, 200);
   const all = form.get("all") === "true";
   if (!all && !ids.length) return failed(context, 400, "invalid", "Expected ids or all=true.", { next });
   try {

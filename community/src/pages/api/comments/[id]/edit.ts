@@ -1,3 +1,4 @@
+import { isDocumentId } from "@inkstone/config";
 import type { APIRoute } from "astro";
 import { editComment } from "../../../../lib/cms/member.ts";
 import { cmsFailed, done, failed, memberRequest } from "../../../../lib/endpoint.ts";
@@ -11,7 +12,7 @@ export const POST: APIRoute = async (context) => {
   const id = context.params.id ?? "";
   const body = form.get("body");
   const back = { next, form: `edit-${id}`, values: { body } };
-  if (!/^[a-z0-9]{10,40}$/.test(id)) return failed(context, 404, "not_found", "No such comment.", back);
+  if (!isDocumentId(id)) return failed(context, 404, "not_found", "No such comment.", back);
   if (!body.trim())
     return failed(context, 400, "invalid", t(locale).auth.errors.required, {
       ...back,

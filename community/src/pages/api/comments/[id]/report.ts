@@ -1,3 +1,4 @@
+import { isDocumentId } from "@inkstone/config";
 import type { APIRoute } from "astro";
 import { reportComment } from "../../../../lib/cms/member.ts";
 import { cmsFailed, done, failed, memberRequest } from "../../../../lib/endpoint.ts";
@@ -9,7 +10,7 @@ export const POST: APIRoute = async (context) => {
   if (opened instanceof Response) return opened;
   const { next, locale, session } = opened;
   const id = context.params.id ?? "";
-  if (!/^[a-z0-9]{10,40}$/.test(id)) return failed(context, 404, "not_found", "No such comment.", { next });
+  if (!isDocumentId(id)) return failed(context, 404, "not_found", "No such comment.", { next });
   try {
     await reportComment(session.jwt, id);
     return done(context, { next, message: t(locale).comments.reported });

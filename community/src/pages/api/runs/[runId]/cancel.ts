@@ -2,6 +2,7 @@ import type { APIRoute } from "astro";
 import { done, failed, memberRequest } from "../../../../lib/endpoint.ts";
 import { Forbidden, generation, RunNotFound } from "../../../../lib/generation.ts";
 import { paths, t } from "../../../../lib/i18n/index.ts";
+import { failedWith } from "../../../../lib/request-context.ts";
 
 /** POST /api/runs/:runId/cancel — the run's creator cancels it (the workflows client checks who may). */
 export const POST: APIRoute = async (context) => {
@@ -17,6 +18,7 @@ export const POST: APIRoute = async (context) => {
   } catch (error) {
     if (error instanceof Forbidden) return failed(context, 403, "forbidden", r.forbidden, { next });
     if (error instanceof RunNotFound) return failed(context, 404, "not_found", r.notFound, { next });
+    failedWith(error);
     return failed(context, 503, "generation_unavailable", r.unavailable, { next });
   }
 };
