@@ -1,13 +1,15 @@
 // `npm start`: the whole platform on one machine. Read top to bottom:
 // 1. check ports, 2. load or generate local secrets, 3. build what is stale, 4. start infrastructure and apps,
-// 5. print the status table, 6. stay up until Ctrl-C / SIGTERM or until a service dies.
+// 5. print the status table, 6. stay up until Ctrl-C / SIGTERM / SIGHUP or until a service dies.
+// stdout is the display (progress, the status table); events, warnings and errors go to the logger on stderr.
 import { existsSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { ConfigError, type LauncherEnv, launcherEnv } from "@inkstone/config";
 import { APPS } from "./stack/apps.ts";
+import { log } from "./stack/log.ts";
 import { ROOT } from "./stack/paths.ts";
 import { MissingPrerequisite } from "./stack/prerequisite.ts";
-import { stopAll } from "./stack/process.ts";
+import { runningNames, STOP_GRACE_MS, stopAll } from "./stack/process.ts";
 import { loadSecrets } from "./stack/secrets.ts";
 import { buildStale, cmsSettings, type StatusRow, startStack } from "./stack/stack.ts";
 import { NotReadyError, tailFile, tcpAnswers } from "./stack/wait.ts";
@@ -16,17 +18,59 @@ const started = Date.now();
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const say = (line: string) => console.log(line);
 
-let stopping = false;
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+// Once the terminal is gone (its window closed, or `npm start | tee` lost its reader to the same Ctrl-C), writing
+// fails with EIO or EPIPE. The output is lost either way; what matters is that the stop carries on.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+
+let stopping: Promise<never> | undefined;
+let lastNotice = 0;
+
+/** Stops everything this process started, then exits with `code`. Later calls wait for that same stop. */
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
+    lastNotice = Date.now();
     say("\nStopping Inkstone…");
-    await stopAll();
-    say("Stopped.");
-  }
-  process.exit(code);
+    let exitCode = code;
+    try {
+      await stopAll();
+      say("Stopped.");
+    } catch (error) {
+      log.error({ err: error }, `stopping failed; these may still be running: ${runningNames().join(", ")}`);
+      exitCode = 1;
+    }
+    process.exit(exitCode);
+  })();
+  return stopping;
 }
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
+
+/**
+ * One Ctrl-C reaches this process several times: from the terminal (the whole foreground process group gets it),
+ * and again from npm and from scripts/with-node.mjs passing theirs on. The first starts the stop; the others wait
+ * for it, because exiting early would abandon the services (they run detached, so no terminal signal reaches them).
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  if (!stopping) {
+    log.debug(`${signal} received: stopping`);
+    void shutdown(0);
+    return;
+  }
+  // Copies of the first signal arrive within milliseconds; a later one is someone pressing Ctrl-C again.
+  if (Date.now() - lastNotice < 1000) return;
+  lastNotice = Date.now();
+  say(
+    `\nStill stopping, waiting for ${runningNames().join(", ") || "the last exits"}; ` +
+      `a service that takes over ${STOP_GRACE_MS / 1000} s is killed.`,
+  );
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
+
+// If whatever started us is gone (npm killed, the wrapper killed), no Ctrl-C can reach us any more: stop.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (stopping || process.ppid === parentPid) return;
+  log.warn(`the process that started the launcher (pid ${parentPid}) is gone: stopping`);
+  void shutdown(1);
+}, 1000).unref();
 
 function printTable(rows: readonly StatusRow[]): void {
   const width = (pick: (r: StatusRow) => string, title: string) =>
@@ -62,6 +106,7 @@ try {
   // .env is optional; variables already in the environment win over it.
   if (existsSync(join(ROOT, ".env"))) process.loadEnvFile(join(ROOT, ".env"));
   const launcher = launcherEnv();
+  log.level = launcher.LOG_LEVEL;
   const dataDir = resolve(ROOT, launcher.DATA_DIR);
   const logDir = join(dataDir, "logs");
   say(`Starting Inkstone (data and logs in ${relative(ROOT, dataDir) || "."}/)…`);
@@ -97,15 +142,17 @@ try {
 
   const death = await stack.died;
   if (!stopping) {
-    console.error(
-      `\n✗ ${death.service} exited unexpectedly (${death.signal ?? `code ${death.code}`}). Last lines of ${death.logFile}:\n` +
-        (await tailFile(death.logFile, 15)),
+    log.error(
+      `${death.service} exited unexpectedly (${death.signal ?? `code ${death.code}`}). ` +
+        `Last lines of ${death.logFile}:\n${await tailFile(death.logFile, 15)}`,
     );
     await shutdown(1);
   }
 } catch (error) {
-  if (stopping) await shutdown(0);
-  const known = error instanceof MissingPrerequisite || error instanceof ConfigError || error instanceof NotReadyError;
-  console.error(`\n✗ ${known ? (error as Error).message : (error as Error).stack}`);
+  // Ctrl-C during the start makes the start fail (its processes are stopped under it): finish stopping quietly.
+  if (stopping) await stopping;
+  if (error instanceof MissingPrerequisite || error instanceof ConfigError || error instanceof NotReadyError)
+    log.error(error.message);
+  else log.error({ err: error }, "npm start failed");
   await shutdown(1);
 }

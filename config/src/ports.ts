@@ -8,6 +8,7 @@ export const DEFAULT_PORTS = {
   community: 4321,
   site: 4173,
   workerMetrics: 9464,
+  temporalCodec: 8234,
 } as const;
 
 export type ServiceName = keyof typeof DEFAULT_PORTS;

@@ -23,6 +23,7 @@ const secrets = {
   CMS_WORKER_TOKEN: "w".repeat(32),
   COMMUNITY_WEBHOOK_SECRET: "h".repeat(16),
   ADMIN_PASSWORD: "Passw0rdPassw0rd",
+  TEMPORAL_CODEC_KEYS: `k1:${"A".repeat(43)}=`,
 };
 
 function configError(run: () => unknown): ConfigError {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_USER } from "@inkstone/config";
+import { errorMessage } from "@inkstone/config/logger";
 import pg from "pg";
 import { startMeilisearch } from "./meilisearch.ts";
 import { ensureDatabase, startPostgres, withDatabase } from "./postgres.ts";
@@ -73,8 +74,12 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
     if (env.MEILI_URL) {
       if (!env.MEILI_MASTER_KEY)
         throw new MissingPrerequisite("MEILI_URL is set, so MEILI_MASTER_KEY must be set too.");
-      if (!(await httpAnswers(`${env.MEILI_URL.replace(/\/+$/, "")}/health`).catch(() => false)))
-        throw new MissingPrerequisite(`MEILI_URL=${env.MEILI_URL} does not answer /health.`);
+      const health = `${env.MEILI_URL.replace(/\/+$/, "")}/health`;
+      const answer = await httpAnswers(health).then(
+        (ok) => (ok ? undefined : "it answered, but not 200"),
+        (error: unknown) => errorMessage(error),
+      );
+      if (answer) throw new MissingPrerequisite(`MEILI_URL=${env.MEILI_URL} does not answer /health: ${answer}.`);
       return ready({ name: "meilisearch", url: env.MEILI_URL });
     }
     const process = await startMeilisearch({
@@ -130,6 +135,7 @@ async function assertPostgres(url: string): Promise<void> {
   } catch (error) {
     throw new MissingPrerequisite(`DATABASE_URL does not answer: ${(error as Error).message}`);
   } finally {
+    // Closing a connection that never opened fails too; the error above is the one that matters.
     await client.end().catch(() => {});
   }
 }

@@ -34,6 +34,7 @@ function which(command: string): string | undefined {
   try {
     return execFileSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" }).trim() || undefined;
   } catch {
+    // `command -v` exits non-zero when there is no such command.
     return undefined;
   }
 }
@@ -118,8 +119,10 @@ async function queryAnswers(url: string): Promise<boolean> {
     await client.query("SELECT 1");
     return true;
   } catch {
+    // Refused or "the database system is starting up": not ready yet, and the caller asks again.
     return false;
   } finally {
+    // Closing a connection that never opened fails too; nothing to do about it.
     await client.end().catch(() => {});
   }
 }

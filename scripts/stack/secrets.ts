@@ -15,6 +15,7 @@ export const SECRET_NAMES = [
   "CMS_WORKER_TOKEN",
   "COMMUNITY_WEBHOOK_SECRET",
   "ADMIN_PASSWORD",
+  "TEMPORAL_CODEC_KEYS",
 ] as const;
 
 export type Secrets = Record<(typeof SECRET_NAMES)[number], string>;
@@ -27,6 +28,8 @@ function generate(name: (typeof SECRET_NAMES)[number]): string {
   if (name === "ADMIN_PASSWORD") return `Ink0${random(12)}`;
   // API tokens: Strapi's own are 128 hex characters; ours are as strong in fewer.
   if (name.endsWith("_TOKEN")) return random(48);
+  // One AES-256 key (32 bytes, base64) with its id; a deployment rotates by putting a new key in front.
+  if (name === "TEMPORAL_CODEC_KEYS") return `k1:${randomBytes(32).toString("base64")}`;
   return random();
 }
 

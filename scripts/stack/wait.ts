@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createServer, Socket } from "node:net";
+import { errorMessage } from "@inkstone/config/logger";
 
 /** Raised when a service is not ready in time or its process died while we waited. */
 export class NotReadyError extends Error {
@@ -13,17 +14,26 @@ type WaitOptions = {
   what: string;
 };
 
-/** Polls `probe` until it resolves true, the timeout passes, or the process dies. */
+/**
+ * Polls `probe` until it resolves true, the timeout passes, or the process dies. A probe that throws means "not
+ * yet" (a refused connection while the server boots); the last such error goes into the timeout's message.
+ */
 export async function waitUntil(probe: () => Promise<boolean>, { timeoutMs = 120_000, alive, what }: WaitOptions) {
   const deadline = Date.now() + timeoutMs;
   let delay = 100;
+  let lastError: unknown;
   while (Date.now() < deadline) {
     if (alive && !alive()) throw new NotReadyError(`${what} exited before it became ready`);
-    if (await probe().catch(() => false)) return;
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      lastError = error;
+    }
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 1.5, 1000);
   }
-  throw new NotReadyError(`${what} was not ready after ${Math.round(timeoutMs / 1000)} s`);
+  const last = lastError === undefined ? "" : ` (last check: ${errorMessage(lastError)})`;
+  throw new NotReadyError(`${what} was not ready after ${Math.round(timeoutMs / 1000)} s${last}`);
 }
 
 /** True when `url` answers with one of `statuses` within a couple of seconds. */
@@ -63,6 +73,7 @@ export function freePort(): Promise<number> {
 
 /** The last `lines` lines of a log file, for error messages. */
 export async function tailFile(path: string, lines: number): Promise<string> {
+  // No log file yet means nothing was written: no lines to show.
   const text = await readFile(path, "utf8").catch(() => "");
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }

@@ -39,12 +39,9 @@ describe("shared test infrastructure", () => {
         body: JSON.stringify([{ id: "a1", title: "The walking skeleton stands" }]),
       });
       // Indexing is asynchronous: wait for Meilisearch's task to finish.
-      let status = "enqueued";
-      for (let i = 0; i < 100 && !["succeeded", "failed"].includes(status); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        status = (await call(`/tasks/${task.taskUid}`)).body.status ?? "";
-      }
-      expect(status).toBe("succeeded");
+      await expect
+        .poll(async () => (await call(`/tasks/${task.taskUid}`)).body.status, { timeout: 10_000, interval: 100 })
+        .toBe("succeeded");
       const { body } = await call(`/indexes/${index}/search`, {
         method: "POST",
         body: JSON.stringify({ q: "skeleton" }),
