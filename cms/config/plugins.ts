@@ -4,10 +4,10 @@ export default () => ({
   "users-permissions": {
     config: {
       jwtSecret: cmsEnv().JWT_SECRET,
-      // Every member signs in and up through the community's server, so Strapi sees one client address for all of
-      // them: its default (5 per 5 minutes per address) would lock the whole site out. The community limits per
-      // member address and per account itself (429 with Retry-After); this only caps a runaway client.
-      ratelimit: { interval: 60_000, max: 600 },
+      // Sign-ins are throttled per account and per member address by our own wrapper around the sign-in route
+      // (src/extensions/users-permissions, src/lib/signin-throttle.ts), which sees the member's address. This
+      // limit is keyed by the caller's address — always the community's — so it only stops a runaway client.
+      ratelimit: { interval: 60_000, max: 1000 },
     },
   },
 });

@@ -3,7 +3,10 @@ import type { Core } from "@strapi/strapi";
 import { env } from "./env.ts";
 import { registerArticleEvents } from "./lib/article-events.ts";
 import { recount } from "./lib/counts.ts";
+import { startHousekeeping, stopHousekeeping } from "./lib/housekeeping.ts";
+import { guardMemberIdentities } from "./lib/identities.ts";
 import { log } from "./lib/log.ts";
+import { endSessionsOnBlock } from "./lib/member-blocking.ts";
 import { createProfilesForNewMembers } from "./lib/members.ts";
 import { startSearchSync, stopSearchSync } from "./lib/search-sync.ts";
 import { seed } from "./lib/seed/index.ts";
@@ -40,6 +43,7 @@ function recountOnCommentChanges(strapi: Core.Strapi): void {
 export default {
   /** Stops the search sync after its drain in progress, so no lease is left hanging on shutdown. */
   async destroy() {
+    await stopHousekeeping();
     await stopSearchSync();
   },
 
@@ -60,6 +64,9 @@ export default {
     await ensureMemberPermissions(strapi);
     await ensureApiTokens(strapi);
     startSearchSync(strapi);
+    startHousekeeping(strapi);
+    guardMemberIdentities(strapi);
+    endSessionsOnBlock(strapi);
     createProfilesForNewMembers(strapi);
     recountOnCommentChanges(strapi);
     // Every article has a draft, so counting drafts in every locale finds any article there is.

@@ -38,9 +38,15 @@ async function publishedArticle(runId: string) {
 }
 
 describe("start-up", () => {
-  it("runs the outbox migration and indexes the content-type tables on a fresh database", async () => {
+  it("runs the migrations and indexes the content-type tables on a fresh database", async () => {
     const migrations = await db.query("SELECT name FROM strapi_migrations");
-    expect(migrations.rows.map((r) => r.name)).toContain("2026.11.29T00.00.00.search-outbox.js");
+    expect(migrations.rows.map((r) => r.name)).toEqual(
+      expect.arrayContaining([
+        "2026.11.29T00.00.00.search-outbox.js",
+        "2026.12.01T00.00.00.signin-throttle.js",
+        "2026.12.01T00.00.01.member-identities.js",
+      ]),
+    );
     const indexes = await db.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'");
     expect(indexes.rows.map((r) => r.indexname)).toEqual(
       expect.arrayContaining([
@@ -49,6 +55,12 @@ describe("start-up", () => {
         "follows_key_unique",
         "comments_article_idx",
         "reactions_article_idx",
+        "member_sessions_token_unique",
+        "member_sessions_user_idx",
+        "member_sessions_expiry_idx",
+        "up_users_username_lower_unique",
+        "inkstone_signin_failures_account",
+        "inkstone_signin_failures_pair",
       ]),
     );
   });

@@ -208,6 +208,9 @@ export const variables = {
   COMMUNITY_WEBHOOK_SECRET: secret().describe(
     "Signs the CMS's webhook that tells the community which pages to refresh. `npm start` generates it.",
   ),
+  COMMUNITY_SESSION_SECRET: secret(32).describe(
+    "Encrypts what the community keeps about a member's session (their CMS token, in the CMS's session store) and its one-time form messages. Changing it signs every member out. `npm start` generates it.",
+  ),
   MEILI_ADMIN_KEY: secret(16).describe(
     "Meilisearch key the CMS indexes with (not the master key). `npm start` derives it from the master key.",
   ),

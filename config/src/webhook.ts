@@ -17,7 +17,12 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 }
 
 /** The headers that sign `body` now; `delivery` identifies the delivery across its retries. */
-export function webhookHeaders(secret: string, body: string, delivery: string, now = Date.now()): Record<string, string> {
+export function webhookHeaders(
+  secret: string,
+  body: string,
+  delivery: string,
+  now = Date.now(),
+): Record<string, string> {
   const timestamp = String(now);
   return {
     [WEBHOOK_HEADERS.signature]: signWebhook(secret, timestamp, body),

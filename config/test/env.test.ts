@@ -22,6 +22,7 @@ const secrets = {
   CMS_COMMUNITY_TOKEN: "c".repeat(32),
   CMS_WORKER_TOKEN: "w".repeat(32),
   COMMUNITY_WEBHOOK_SECRET: "h".repeat(16),
+  COMMUNITY_SESSION_SECRET: "z".repeat(32),
   ADMIN_PASSWORD: "Passw0rdPassw0rd",
   TEMPORAL_CODEC_KEYS: `k1:${"A".repeat(43)}=`,
 };

@@ -38,8 +38,9 @@ export const MEMBER_ACTIONS = [
 /** The community's server-side token: public reads. Member actions go with the member's own JWT. */
 export const COMMUNITY_TOKEN_ACTIONS = [...PUBLIC_ACTIONS] as const;
 
-/** The worker's token: save drafts and report failures, nothing else. */
+/** The worker's token: look up whether a creator is blocked, save drafts and report failures, nothing else. */
 export const WORKER_TOKEN_ACTIONS = [
+  "api::generation.generation.creator",
   "api::generation.generation.upsertDraft",
   "api::generation.generation.reportFailure",
 ] as const;

@@ -120,7 +120,7 @@ export async function ensureApiTokens(strapi: Core.Strapi): Promise<void> {
 
 /**
  * Database-level uniqueness Strapi's `unique` only checks in application code, so races cannot slip through, and
- * the indexes the comment thread and the counters read by. These stay here rather than in a migration because
+ * the indexes the comment thread, the counters and member sessions read by. These stay here rather than in a migration because
  * they are on content-type tables, which Strapi's schema sync creates after migrations have run: on a fresh
  * database a migration would find no table to index. `IF NOT EXISTS` makes them free on every later start.
  */
@@ -130,4 +130,9 @@ export async function ensureContentTypeIndexes(strapi: Core.Strapi): Promise<voi
   await knex.raw("CREATE UNIQUE INDEX IF NOT EXISTS follows_key_unique ON follows (key)");
   await knex.raw("CREATE INDEX IF NOT EXISTS comments_article_idx ON comments (article_document_id, article_locale)");
   await knex.raw("CREATE INDEX IF NOT EXISTS reactions_article_idx ON reactions (article_document_id, kind)");
+  await knex.raw("CREATE UNIQUE INDEX IF NOT EXISTS member_sessions_token_unique ON member_sessions (token_hash)");
+  await knex.raw("CREATE INDEX IF NOT EXISTS member_sessions_user_idx ON member_sessions (user_id)");
+  await knex.raw("CREATE INDEX IF NOT EXISTS member_sessions_expiry_idx ON member_sessions (expires_at)");
+  // Built by the member-identities migration on a database that had members already; here on a fresh one.
+  await knex.raw("CREATE UNIQUE INDEX IF NOT EXISTS up_users_username_lower_unique ON up_users (lower(username))");
 }

@@ -1,4 +1,5 @@
 export * from "./change-event.ts";
+export * from "./community-credential.ts";
 export * from "./document-id.ts";
 export * from "./generation-draft.ts";
 export * from "./outbox.ts";

@@ -1,4 +1,4 @@
-import { generationDraftSchema, generationFailureSchema } from "@inkstone/config";
+import { documentIdSchema, generationDraftSchema, generationFailureSchema } from "@inkstone/config";
 import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
 import { z } from "zod";
@@ -9,9 +9,20 @@ import { parse } from "../../../lib/validate.ts";
 const ARTICLE = "api::article.article";
 const runId = z.string().regex(/^[A-Za-z0-9:_.-]{1,200}$/, { error: "expected a run id (letters, digits, : _ . -)" });
 
-type Ctx = { request: { body?: { data?: unknown } }; params: { runId?: string }; body: unknown };
+type Ctx = {
+  request: { body?: { data?: unknown } };
+  params: { runId?: string; creatorId?: string };
+  status?: number;
+  body: unknown;
+};
+type Creator = { documentId: string; blocked: boolean | null };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const creator = (creatorId: string) =>
+    strapi
+      .documents("plugin::users-permissions.user")
+      .findFirst({ filters: { documentId: creatorId }, fields: ["blocked"] }) as Promise<Creator | null>;
+
   /** The creator's profile from their users-permissions documentId, or 400. */
   const creatorProfile = async (creatorId: string) => {
     const profile = await strapi
@@ -40,6 +51,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** GET /generation/creators/:creatorId — whether the creator (a users-permissions documentId) is blocked. */
+    async creator(ctx: Ctx) {
+      const id = parse(documentIdSchema, ctx.params.creatorId);
+      const found = await creator(id);
+      if (!found) throw new errors.NotFoundError("No member with that id.");
+      ctx.body = { data: { blocked: found.blocked === true } };
+    },
+
     /**
      * PUT /generation/drafts/:runId — one draft per run: the first call creates it, later calls (a retried
      * activity, a resumed run) update the same draft. Runs for one id are serialised by an advisory lock.
@@ -53,6 +72,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             { path: ["generation", "runId"], message: "must equal the run id in the URL", name: "ValidationError" },
           ],
         });
+      // Before anything is written (tags included): a blocked member's runs save nothing.
+      if ((await creator(input.creatorId))?.blocked) {
+        ctx.status = 403;
+        ctx.body = {
+          data: null,
+          error: {
+            status: 403,
+            name: "ForbiddenError",
+            code: "creator_blocked",
+            message: "The creator's account is blocked; this run's draft is not saved.",
+            details: { code: "creator_blocked" },
+          },
+        };
+        return;
+      }
       const profile = await creatorProfile(input.creatorId);
       const data = {
         title: input.title,
