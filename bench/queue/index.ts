@@ -5,9 +5,11 @@
 //   - time from a slot freeing to the next run starting (target < 1 s), over runs handed on through 2 slots.
 // The pipeline is the real activity and workflow; only its writer and the CMS are in-process fakes, so the numbers
 // measure the queue, not a model. Run: node bench/queue/index.ts
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createLogger } from "@inkstone/config/logger";
 import { Client, Connection } from "@temporalio/client";
 import { DefaultLogger, NativeConnection, Runtime } from "@temporalio/worker";
 import { startTemporal } from "../../scripts/stack/temporal.ts";
@@ -15,6 +17,7 @@ import { freePort } from "../../scripts/stack/wait.ts";
 import { createGenerationClient, type QueueEntry } from "../../workflows/src/client.ts";
 import { createWorker } from "../../workflows/src/create-worker.ts";
 import { createMetrics } from "../../workflows/src/metrics/metrics.ts";
+import { encryptedDataConverter } from "../../workflows/src/temporal/encryption-codec.ts";
 import type { Writer } from "../../workflows/src/writer/types.ts";
 import { ms, percentile, timeSequential } from "../stats.ts";
 
@@ -22,6 +25,8 @@ const QUEUED = 100;
 const HANDOFFS = 30;
 const SLOTS = 2;
 const TASK_QUEUE = "bench-generation";
+// Runs are encrypted in Temporal as in production, so the numbers include the codec.
+const CODEC_KEYS = [{ id: "bench", key: randomBytes(32).toString("base64") }];
 
 Runtime.install({ logger: new DefaultLogger("WARN") });
 const dir = mkdtempSync(join(tmpdir(), "inkstone-bench-queue-"));
@@ -29,7 +34,12 @@ const port = await freePort();
 console.log("Starting a Temporal dev server (one task queue partition)…");
 const temporal = await startTemporal({ dataDir: dir, port, logDir: join(dir, "logs") });
 const address = `127.0.0.1:${port}`;
-const client = await createGenerationClient({ address, namespace: "default", taskQueue: TASK_QUEUE });
+const client = await createGenerationClient({
+  address,
+  namespace: "default",
+  taskQueue: TASK_QUEUE,
+  codecKeys: CODEC_KEYS,
+});
 try {
   // 1. Start a 2-slot worker whose first two runs hold their slots until released, then queue 100 more behind them.
   let release = () => {};
@@ -128,11 +138,14 @@ async function startWorker(address: string, gate: Promise<void>) {
     namespace: "default",
     taskQueue: TASK_QUEUE,
     concurrency: SLOTS,
+    codecKeys: CODEC_KEYS,
     activities: {
       workerId: "bench",
-      temporal: new Client({ connection: clientConnection }),
+      logger: createLogger("bench", { level: "warn" }),
+      temporal: new Client({ connection: clientConnection, dataConverter: encryptedDataConverter(CODEC_KEYS) }),
       metrics: createMetrics({ slots: SLOTS }),
       cms: {
+        creatorStatus: async () => ({ blocked: false }),
         saveDraft: async (_runId, draft) => ({ documentId: `d${++documents}`, locale: draft.locale, created: true }),
         reportFailure: async () => {},
       },

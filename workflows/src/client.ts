@@ -14,6 +14,7 @@ import { creatorRunsQuery, runningRunsQuery } from "./client/visibility.ts";
 import { type GenerationInputDraft, generationInputSchema, normaliseInput, runIdFor } from "./generation/request.ts";
 import { enqueuedUpdate, runStateQuery } from "./shared/messages.ts";
 import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "./shared/search-attributes.ts";
+import { type CodecKey, encryptedDataConverter } from "./temporal/encryption-codec.ts";
 import { ensureSearchAttributes } from "./temporal/search-attributes.ts";
 // Type-only: runs are started by workflow type name, so the client never loads workflow code.
 import type { generateArticle, pingWorkflow } from "./workflows/index.ts";
@@ -25,11 +26,15 @@ export type { RunView } from "./client/run-view.ts";
 export type { GenerationInput, GenerationInputDraft } from "./generation/request.ts";
 export { generationInputSchema, runIdFor } from "./generation/request.ts";
 export type { LogLine, RunResult, RunStatus, Stage } from "./shared/run-state.ts";
+export { CREATOR_BLOCKED } from "./shared/run-state.ts";
+export type { CodecKey } from "./temporal/encryption-codec.ts";
 
 export type GenerationClientOptions = {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** TEMPORAL_CODEC_KEYS, the worker's list: runs' inputs, progress and results are encrypted in Temporal. */
+  codecKeys: readonly CodecKey[];
   /** How long start() waits for a new run to be queued (it needs a worker) before returning anyway. */
   enqueueTimeoutMs?: number;
   /** How long one queue listing serves every caller (positions stay within a second of the truth). */
@@ -49,7 +54,11 @@ export type StartOptions = {
 /** The community's handle on generation runs: start, look at, list, cancel and follow them. */
 export async function createGenerationClient(options: GenerationClientOptions) {
   const connection = await Connection.connect({ address: options.address });
-  const client = new Client({ connection, namespace: options.namespace });
+  const client = new Client({
+    connection,
+    namespace: options.namespace,
+    dataConverter: encryptedDataConverter(options.codecKeys),
+  });
   await ensureSearchAttributes(connection, options.namespace);
   const { taskQueue, enqueueTimeoutMs = 10_000, queueCacheMs = 300 } = options;
 
@@ -164,6 +173,24 @@ export async function createGenerationClient(options: GenerationClientOptions) {
       if (creatorId !== actor.actorId && !actor.isEditor)
         throw new Forbidden("only the run's creator or an editor can cancel it");
       if (description.status.name === "RUNNING") await handle.cancel();
+    },
+
+    /**
+     * Cancels every queued or active run of `creatorId` (the community calls it when the CMS reports a block) and
+     * returns how many it cancelled. A run submitted within the last second may not be listed yet; the worker checks
+     * the creator itself before it starts and before it saves, so such a run saves nothing either.
+     */
+    async cancelRunsOf(creatorId: string): Promise<number> {
+      const handles: WorkflowHandle[] = [];
+      for await (const info of client.workflow.list({ query: creatorRunsQuery(taskQueue, creatorId), pageSize: 1000 }))
+        handles.push(client.workflow.getHandle(info.workflowId, info.runId));
+      const results = await Promise.allSettled(handles.map((handle) => handle.cancel()));
+      // A run that ended between the listing and its cancel needs no cancel; anything else is the caller's to see.
+      const failed = results.flatMap((result) =>
+        result.status === "rejected" && !(result.reason instanceof WorkflowNotFoundError) ? [result.reason] : [],
+      );
+      if (failed.length > 0) throw failed[0];
+      return results.filter((result) => result.status === "fulfilled").length;
     },
 
     /** The run as it changes, polled every `intervalMs`; ends when the run does or `signal` aborts. */

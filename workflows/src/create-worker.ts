@@ -2,6 +2,7 @@ import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type NativeConnection, Worker } from "@temporalio/worker";
 import { type ActivityDeps, createActivities } from "./activities/index.ts";
+import { type CodecKey, EncryptionCodec } from "./temporal/encryption-codec.ts";
 
 export type WorkerOptions = {
   connection: NativeConnection;
@@ -10,12 +11,14 @@ export type WorkerOptions = {
   /** Generations run at once on this worker; each holds one activity slot (ARCHITECTURE.md, "Slots and the queue"). */
   concurrency: number;
   activities: ActivityDeps;
+  /** TEMPORAL_CODEC_KEYS: what the worker reads and writes in Temporal is encrypted with these. */
+  codecKeys: readonly CodecKey[];
 };
 
 // Runs from src/*.ts under tests and from dist/*.js in production; the workflow bundle is built from the same place.
-const workflowsPath = fileURLToPath(
-  new URL(`./workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
-);
+const extension = extname(fileURLToPath(import.meta.url));
+const workflowsPath = fileURLToPath(new URL(`./workflows/index${extension}`, import.meta.url));
+const failureConverterPath = fileURLToPath(new URL(`./temporal/failure-converter${extension}`, import.meta.url));
 
 /** A worker for the generation task queue, with its activities wired to `options.activities`. */
 export function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -24,6 +27,9 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowsPath,
+    // Inputs, heartbeats (the checkpoint holds source text), signals, queries, results and failure messages are
+    // encrypted in the worker and in its workflow bundle alike.
+    dataConverter: { payloadCodecs: [new EncryptionCodec(options.codecKeys)], failureConverterPath },
     activities: createActivities(options.activities),
     // The slot limit: the worker polls for another pipeline only while fewer than this many run.
     maxConcurrentActivityTaskExecutions: options.concurrency,

@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { GenerationClient, RunView } from "../src/client.ts";
+import { EncryptionCodec } from "../src/temporal/encryption-codec.ts";
 import { startCms } from "./support/cms.ts";
 import { articlePage, prose, startFixtureWeb } from "./support/fixture-web.ts";
 import { startLlmStub } from "./support/llm-stub.ts";
 import { seedIndex } from "./support/meili.ts";
 import {
   citationsIn,
+  codecKeysOf,
   generationClient,
   startWorker,
   type TestWorker,
@@ -81,8 +83,8 @@ describe("generation pipeline", () => {
       SERPER_API_KEY: "serper-test-key",
     });
     offlineWorker = await startWorker({ ...common, FETCH_ALLOW_PRIVATE: "false" });
-    llmClient = await generationClient(llmWorker.taskQueue);
-    offlineClient = await generationClient(offlineWorker.taskQueue);
+    llmClient = await generationClient(llmWorker);
+    offlineClient = await generationClient(offlineWorker);
   });
 
   afterAll(async () => {
@@ -115,9 +117,11 @@ describe("generation pipeline", () => {
             execution: { workflowId: runId },
           });
           const pending = pendingActivities?.[0];
-          const payload = pending?.heartbeatDetails?.payloads?.[0]?.data;
-          if (!pending || !payload) throw new Error(`${runId} has no checkpoint yet`);
-          const checkpoint = JSON.parse(Buffer.from(payload).toString("utf8")) as { sections?: unknown[] };
+          const encrypted = pending?.heartbeatDetails?.payloads?.[0];
+          if (!pending || !encrypted) throw new Error(`${runId} has no checkpoint yet`);
+          // Heartbeats are encrypted on the server; the worker's keys read them.
+          const [payload] = await new EncryptionCodec(codecKeysOf(llmWorker.env)).decode([encrypted]);
+          const checkpoint = JSON.parse(Buffer.from(payload?.data ?? []).toString("utf8")) as { sections?: unknown[] };
           expect(checkpoint.sections?.length ?? 0, "sections in the checkpoint").toBeGreaterThanOrEqual(sections);
           const pid = Number(pending.lastWorkerIdentity?.split("@")[0]);
           expect(pid, "the worker's pid").toBeGreaterThan(0);

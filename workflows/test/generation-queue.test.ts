@@ -34,7 +34,7 @@ describe("generation queue and slots", () => {
       CMS_WORKER_TOKEN: token,
       GENERATION_CONCURRENCY: "2",
     });
-    client = await generationClient(worker.taskQueue);
+    client = await generationClient(worker);
   });
 
   afterAll(async () => {

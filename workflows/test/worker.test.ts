@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/stack/wait.ts";
 import { startTestApps, testInfra } from "../../scripts/test/services.ts";
 import { createGenerationClient } from "../src/client.ts";
+import { codecKeysOf } from "./support/worker.ts";
 
 describe("generation worker", () => {
   it("executes a workflow on the Temporal dev server through the built worker process", async () => {
@@ -11,6 +12,7 @@ describe("generation worker", () => {
       address: testInfra().temporalAddress,
       namespace: "default",
       taskQueue: env.TEMPORAL_TASK_QUEUE as string,
+      codecKeys: codecKeysOf(env),
     });
     try {
       const answer = await client.ping("hello");

@@ -14,6 +14,8 @@ export type RunView = {
   log: LogLine[];
   result?: RunResult;
   error?: string;
+  /** Set when the run failed for a reason the community shows specially (CREATOR_BLOCKED). */
+  errorCode?: RunState["errorCode"];
   topic: string;
   creatorId: string;
   submittedAt: string;
@@ -56,6 +58,7 @@ export function toRunView(
   };
   if (state?.result) view.result = state.result;
   if (state?.error) view.error = state.error;
+  if (state?.errorCode) view.errorCode = state.errorCode;
   const startedAt = iso(state?.startedAt);
   if (startedAt) view.startedAt = startedAt;
   const finishedAt = iso(state?.finishedAt) ?? description.closeTime?.toISOString();

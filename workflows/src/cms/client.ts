@@ -7,6 +7,7 @@ import {
 import { REQUEST_ID_HEADER } from "@inkstone/config/logger";
 import { z } from "zod";
 import { PipelineError } from "../pipeline/errors.ts";
+import { CREATOR_BLOCKED } from "../shared/run-state.ts";
 
 export type CmsClientOptions = {
   /** CMS_URL. */
@@ -22,17 +23,33 @@ export type CmsCallOptions = { signal?: AbortSignal; requestId?: string };
 const savedSchema = z.object({
   data: z.object({ documentId: documentIdSchema, locale: z.string(), created: z.boolean() }),
 });
+const creatorSchema = z.object({ data: z.object({ blocked: z.boolean() }) });
 const errorSchema = z.object({
-  error: z.object({ status: z.number().optional(), name: z.string().optional(), message: z.string().optional() }),
+  error: z.object({
+    status: z.number().optional(),
+    name: z.string().optional(),
+    code: z.string().optional(),
+    message: z.string().optional(),
+    // Strapi's own errors put a code under details.
+    details: z.object({ code: z.string().optional() }).loose().nullish(),
+  }),
 });
 
-/** The worker's two CMS routes: upsert a run's draft, and report a failed run (both notify the creator). */
+/** The run stops for good: the CMS refuses drafts of a blocked member. */
+export function creatorBlocked(): PipelineError {
+  return new PipelineError(CREATOR_BLOCKED, "the creator's account is blocked, so this run saves no draft", false);
+}
+
+/**
+ * The worker's CMS routes: look a creator up, upsert a run's draft, and report a failed run (both notify the
+ * creator).
+ */
 export function createCmsClient(options: CmsClientOptions) {
   const base = options.baseUrl.replace(/\/$/, "");
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   async function send(
-    method: "PUT" | "POST",
+    method: "GET" | "PUT" | "POST",
     path: string,
     data: unknown,
     { signal, requestId }: CmsCallOptions = {},
@@ -43,11 +60,11 @@ export function createCmsClient(options: CmsClientOptions) {
         method,
         headers: {
           authorization: `Bearer ${options.token}`,
-          "content-type": "application/json",
+          ...(method === "GET" ? {} : { "content-type": "application/json" }),
           accept: "application/json",
           ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
         },
-        body: JSON.stringify({ data }),
+        body: method === "GET" ? undefined : JSON.stringify({ data }),
         signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]),
       });
     } catch (error) {
@@ -61,7 +78,9 @@ export function createCmsClient(options: CmsClientOptions) {
     // A body that is not JSON is judged by the status alone (and answered with the status text below).
     const body: unknown = await response.json().catch(() => undefined);
     if (response.ok) return body;
-    const detail = errorSchema.safeParse(body).data?.error.message ?? response.statusText;
+    const error = errorSchema.safeParse(body).data?.error;
+    if (response.status === 403 && (error?.code ?? error?.details?.code) === CREATOR_BLOCKED) throw creatorBlocked();
+    const detail = error?.message ?? response.statusText;
     // 4xx means this request will never be accepted; 408/429/5xx may pass later.
     const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
     throw new PipelineError(
@@ -72,6 +91,14 @@ export function createCmsClient(options: CmsClientOptions) {
   }
 
   return {
+    /** Whether the creator may still get drafts; throws a non-retryable PipelineError (cms-rejected) when unknown. */
+    async creatorStatus(creatorId: string, options?: CmsCallOptions): Promise<{ blocked: boolean }> {
+      const body = await send("GET", `/api/generation/creators/${encodeURIComponent(creatorId)}`, undefined, options);
+      const parsed = creatorSchema.safeParse(body);
+      if (!parsed.success)
+        throw new PipelineError("cms-unavailable", "the CMS answered the creator lookup in an unexpected shape", true);
+      return parsed.data.data;
+    },
     /** Creates or updates the draft of `runId`; calling it again for the same run updates the same draft. */
     async saveDraft(runId: string, draft: GenerationDraft, options?: CmsCallOptions): Promise<GenerationDraftSaved> {
       const body = await send("PUT", `/api/generation/drafts/${encodeURIComponent(runId)}`, draft, options);

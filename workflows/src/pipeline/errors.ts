@@ -5,7 +5,9 @@ export type PipelineErrorKind =
   | "llm-unavailable"
   | "cms-rejected"
   | "cms-unavailable"
-  | "invalid-draft";
+  | "invalid-draft"
+  // The CMS's own code (see CREATOR_BLOCKED): the creator is blocked, so no draft may be saved.
+  | "creator_blocked";
 
 /** A failure with a message the creator can act on; `retryable` decides whether the run is queued again. */
 export class PipelineError extends Error {

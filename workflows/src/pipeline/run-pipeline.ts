@@ -1,4 +1,4 @@
-import type { CmsClient } from "../cms/client.ts";
+import { type CmsClient, creatorBlocked } from "../cms/client.ts";
 import type { PageFetcher } from "../fetch/guarded-fetch.ts";
 import { readSources } from "../fetch/read-sources.ts";
 import type { GenerationInput } from "../generation/request.ts";
@@ -19,7 +19,7 @@ export type PipelineDeps = {
   fetcher: Pick<PageFetcher, "fetchPage">;
   /** The writer for a request: through the LLM when one is configured, else the offline writer. */
   writerFor(request: GenerationInput, onUsage: (usage: UsageReport) => void): Writer;
-  cms: Pick<CmsClient, "saveDraft">;
+  cms: Pick<CmsClient, "saveDraft" | "creatorStatus">;
   metrics?: GenerationMetrics;
   readConcurrency: number;
   maxSources: number;
@@ -38,6 +38,7 @@ export type PipelineRun = {
 /**
  * research → read sources → outline → write sections → assemble with citations → save draft.
  * Each finished step lands in the checkpoint (sent with the next heartbeat); steps already there are skipped.
+ * A blocked creator's run stops before the first step and before saving (the CMS would refuse the draft anyway).
  */
 export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise<RunResult> {
   const { request, checkpoint, reporter, signal } = run;
@@ -51,6 +52,12 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
     reporter.beat();
     return result;
   };
+  const ensureCreatorAllowed = async () => {
+    const { blocked } = await deps.cms.creatorStatus(request.creatorId, { signal, requestId: run.requestId });
+    if (blocked) throw creatorBlocked();
+  };
+
+  await ensureCreatorAllowed();
 
   if (!checkpoint.sources && !checkpoint.candidates) {
     checkpoint.candidates = await step("research", 3, () => gatherCandidates(deps.providers, { request, signal, log }));
@@ -132,9 +139,10 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
     models: writer.models,
     now: Date.now(),
   });
-  const saved = await step("save", 96, () =>
-    deps.cms.saveDraft(run.runId, draft, { signal, requestId: run.requestId }),
-  );
+  const saved = await step("save", 96, async () => {
+    await ensureCreatorAllowed();
+    return deps.cms.saveDraft(run.runId, draft, { signal, requestId: run.requestId });
+  });
   const { usage } = checkpoint;
   log(
     "info",

@@ -49,6 +49,8 @@ export type RunState = {
   log: LogLine[];
   result?: RunResult;
   error?: string;
+  /** Why a failed run failed, when a caller may act on it: CREATOR_BLOCKED. */
+  errorCode?: typeof CREATOR_BLOCKED;
   topic: string;
   creatorId: string;
   /** Epoch ms: when the run was submitted, when it last entered the queue, when its current attempt took a slot. */
@@ -68,6 +70,12 @@ export type StartedReport = { attempt: number; startedAt: number; stage: WorkSta
 
 /** Memo written at start and on re-queue: what listing the queue needs without querying each run. */
 export type RunMemo = { topic: string; creatorId: string; language: string; submittedAt: number; queuedAt: number };
+
+/**
+ * The CMS's error code for a blocked member, used as is for the run: the pipeline stops before research and before
+ * saving, and the run fails with this code and no draft.
+ */
+export const CREATOR_BLOCKED = "creator_blocked";
 
 /** Starts within a second of each other are still ordered by this (priority 1 = a resumed run goes first). */
 export const PRIORITY = { resumed: 1, fresh: 3 } as const;

@@ -17,7 +17,15 @@ import {
 import type { Activities } from "../activities/index.ts";
 import type { GenerationInput } from "../generation/request.ts";
 import { enqueuedUpdate, progressSignal, runStateQuery, savedUpdate, startedSignal } from "../shared/messages.ts";
-import { LOG_LIMIT, type LogLine, PRIORITY, type RunResult, type RunState, type Stage } from "../shared/run-state.ts";
+import {
+  CREATOR_BLOCKED,
+  LOG_LIMIT,
+  type LogLine,
+  PRIORITY,
+  type RunResult,
+  type RunState,
+  type Stage,
+} from "../shared/run-state.ts";
 import { STAGE_ATTRIBUTE } from "../shared/search-attributes.ts";
 
 export type GenerateArticleInput = {
@@ -152,6 +160,11 @@ export async function generateArticle(input: GenerateArticleInput): Promise<RunR
     state.error = reason;
     note("error", reason);
     finish("failed");
+    // A blocked member may not act: no draft, and no notification either (the CMS would refuse it too).
+    if (activityError(error)?.type === CREATOR_BLOCKED) {
+      state.errorCode = CREATOR_BLOCKED;
+      throw ApplicationFailure.nonRetryable(reason, CREATOR_BLOCKED);
+    }
     try {
       await notifyFailure(runId, { creatorId: request.creatorId, topic: request.topic, reason }, requestId);
     } catch {
@@ -185,6 +198,13 @@ function retryPlan(error: unknown, attempt: number): RetryPlan | undefined {
     };
   }
   return undefined;
+}
+
+/** What an activity failure is about: the error the activity threw, past the ActivityFailure wrapper. */
+function activityError(error: unknown): ApplicationFailure | undefined {
+  let current: unknown = error;
+  while (current instanceof ActivityFailure && current.cause) current = current.cause;
+  return current instanceof ApplicationFailure ? current : undefined;
 }
 
 /** The message a creator sees for a failed run. */

@@ -1,6 +1,9 @@
 // The real CMS (built Strapi, its own database) behind a recording proxy. The proxy lets tests count what the
 // worker sent (one PUT per saved draft, failures reported) and turns the tests' creator names ("writer1") into
 // real members, signed up on first sight — the CMS itself validates and stores everything.
+// Blocking is the proxy's own: for a name a test blocked it answers the creator lookup (GET
+// /api/generation/creators/:name) and refuses drafts the way the CMS does (403 creator_blocked), so tests block a
+// name without an editor's session; every other lookup is the CMS's.
 import type { GenerationDraft, GenerationFailure } from "@inkstone/config";
 import { REQUEST_ID_HEADER } from "@inkstone/config/logger";
 import pg from "pg";
@@ -18,6 +21,10 @@ export async function startCms() {
   const failures: { runId: string; failure: GenerationFailure }[] = [];
   const calls: CmsCall[] = [];
   const members = new Map<string, Promise<string>>();
+  /** Names the creator lookup reports as blocked, and whose drafts are refused. */
+  const blocked = new Set<string>();
+  /** Names whose drafts are refused while the lookup still says they are not blocked (blocked in between). */
+  const refusedDrafts = new Set<string>();
   const db = new pg.Client({ connectionString: String(env.DATABASE_URL) });
   await db.connect();
 
@@ -29,7 +36,8 @@ export async function startCms() {
         const username = name.toLowerCase().replace(/[^a-z0-9_-]/g, "-");
         const response = await fetch(`${upstream}/api/auth/local/register`, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          // Sign-ups come through the community's server only, which proves itself with its token.
+          headers: { "content-type": "application/json", "x-inkstone-community": String(env.CMS_COMMUNITY_TOKEN) },
           body: JSON.stringify({ username, email: `${username}@example.test`, password: "Passw0rd-long" }),
         });
         const body = (await response.json()) as { user?: { documentId: string } };
@@ -45,6 +53,28 @@ export async function startCms() {
     const method = request.method ?? "GET";
     const path = request.url ?? "/";
     const text = await readBody(request);
+    const requestId = request.headers[REQUEST_ID_HEADER];
+    const record = (status: number) =>
+      calls.push({ method, path, status, at: Date.now(), ...(typeof requestId === "string" ? { requestId } : {}) });
+    const answer = (status: number, body: unknown) => {
+      record(status);
+      response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    };
+
+    // The creator lookup: blocked names are answered here; the others go to the CMS as the member they stand for.
+    let upstreamPath = path;
+    const creatorRoute = /^\/api\/generation\/creators\/([^/]+)$/.exec(path);
+    if (method === "GET" && creatorRoute?.[1]) {
+      const name = decodeURIComponent(creatorRoute[1]);
+      if (blocked.has(name)) {
+        if (request.headers.authorization !== `Bearer ${token}`)
+          return answer(401, { data: null, error: { status: 401, name: "UnauthorizedError", message: "no token" } });
+        return answer(200, { data: { blocked: true } });
+      }
+      const id = await member(name).catch((error: Error) => error);
+      if (id instanceof Error) return answer(502, { data: null, error: { status: 502, message: id.message } });
+      upstreamPath = `/api/generation/creators/${id}`;
+    }
     let sent: { data?: { creatorId?: string } } | undefined;
     let forwarded = text;
     try {
@@ -54,7 +84,13 @@ export async function startCms() {
     } catch {
       // Not JSON: forwarded as is, the CMS answers 400.
     }
-    const reply = await fetch(`${upstream}${path}`, {
+    const creator = sent?.data?.creatorId;
+    if (method === "PUT" && creator && (blocked.has(creator) || refusedDrafts.has(creator)))
+      return answer(403, {
+        data: null,
+        error: { status: 403, name: "ForbiddenError", code: "creator_blocked", message: "the creator is blocked" },
+      });
+    const reply = await fetch(`${upstream}${upstreamPath}`, {
       method,
       headers: {
         "content-type": String(request.headers["content-type"] ?? "application/json"),
@@ -62,19 +98,12 @@ export async function startCms() {
       },
       body: method === "GET" ? undefined : forwarded,
     });
-    const answer = await reply.text();
-    const requestId = request.headers[REQUEST_ID_HEADER];
-    calls.push({
-      method,
-      path,
-      status: reply.status,
-      at: Date.now(),
-      ...(typeof requestId === "string" ? { requestId } : {}),
-    });
+    const replied = await reply.text();
+    record(reply.status);
     const draftRoute = /^\/api\/generation\/drafts\/([^/]+)$/.exec(path);
     if (method === "PUT" && draftRoute?.[1] && reply.ok) {
       const runId = decodeURIComponent(draftRoute[1]);
-      const { documentId } = (JSON.parse(answer) as { data: { documentId: string } }).data;
+      const { documentId } = (JSON.parse(replied) as { data: { documentId: string } }).data;
       const stored = drafts.get(runId) ?? { documentId, runId, draft: sent?.data as GenerationDraft, writes: 0 };
       stored.draft = sent?.data as GenerationDraft;
       stored.writes++;
@@ -83,7 +112,7 @@ export async function startCms() {
     const failedRoute = /^\/api\/generation\/runs\/([^/]+)\/failed$/.exec(path);
     if (method === "POST" && failedRoute?.[1] && reply.ok)
       failures.push({ runId: decodeURIComponent(failedRoute[1]), failure: sent?.data as GenerationFailure });
-    response.writeHead(reply.status, { "content-type": "application/json" }).end(answer);
+    response.writeHead(reply.status, { "content-type": "application/json" }).end(replied);
   });
 
   return {
@@ -92,6 +121,10 @@ export async function startCms() {
     drafts,
     failures,
     calls,
+    /** Blocks `name`: the lookup says so and drafts are refused. */
+    block: (name: string) => blocked.add(name),
+    /** Refuses `name`'s drafts (403 creator_blocked) while the lookup still says the creator is not blocked. */
+    refuseDraftsOf: (name: string) => refusedDrafts.add(name),
     /** Draft rows the CMS holds for a run: the proof that retries and restarts saved exactly one draft. */
     async draftRowsFor(runId: string): Promise<number> {
       const documentId = drafts.get(runId)?.documentId;

@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { variables } from "@inkstone/config";
 import { Connection } from "@temporalio/client";
 import type { StackEnv } from "../../../scripts/stack/apps.ts";
 import { freePort } from "../../../scripts/stack/wait.ts";
 import { startTestApps, testInfra } from "../../../scripts/test/services.ts";
-import { createGenerationClient, type GenerationClient } from "../../src/client.ts";
+import { type CodecKey, createGenerationClient, type GenerationClient } from "../../src/client.ts";
 
 export type TestWorker = {
   env: StackEnv;
@@ -25,9 +26,23 @@ export async function startWorker(overrides: StackEnv): Promise<TestWorker> {
   };
 }
 
-/** The community's client, pointed at `taskQueue`. */
-export function generationClient(taskQueue: string): Promise<GenerationClient> {
-  return createGenerationClient({ address: testInfra().temporalAddress, namespace: "default", taskQueue });
+/** The keys a test app was started with (each start generates its own, like every other secret). */
+export function codecKeysOf(env: StackEnv): CodecKey[] {
+  return variables.TEMPORAL_CODEC_KEYS.parse(env.TEMPORAL_CODEC_KEYS);
+}
+
+/** The community's client for `worker`: its task queue and its codec keys. */
+export function generationClient(
+  worker: Pick<TestWorker, "env" | "taskQueue">,
+  options: { enqueueTimeoutMs?: number } = {},
+): Promise<GenerationClient> {
+  return createGenerationClient({
+    address: testInfra().temporalAddress,
+    namespace: "default",
+    taskQueue: worker.taskQueue,
+    codecKeys: codecKeysOf(worker.env),
+    ...options,
+  });
 }
 
 /** A raw Temporal connection, for looking at what the client does not show (histories, pending activities). */
