@@ -9,9 +9,10 @@ export default defineConfig({
   output: "server",
   adapter: node({
     mode: "standalone",
-    // Bodies past this are cut off while read, even when they do not announce their length (the form endpoints'
-    // 2 MB limit in src/lib/endpoint.ts checks Content-Length); the adapter's default is 1 GB.
-    bodySizeLimit: 2_000_000,
+    // A ceiling: bodies past it are cut off mid-read (the adapter's default is 1 GB). The endpoints' own limits
+    // (2 MB for forms, src/lib/endpoint.ts) sit well below it and answer 413 having read and dropped the rest, so a
+    // client that sends 3 MB without a Content-Length reads a 413 instead of a reset connection.
+    bodySizeLimit: 16_000_000,
   }),
   // Canonical links are built from COMMUNITY_URL at request time (src/lib/page.ts), not from this build-time value.
   site: "http://127.0.0.1:4321",
@@ -26,7 +27,8 @@ export default defineConfig({
     // peer, and src/lib/security/client-address.ts believes X-Forwarded-For only from TRUSTED_PROXIES.
     allowedDomains: [],
   },
-  // Members sign in with our own encrypted cookie (src/lib/auth/session.ts); Astro's sessions would store files.
+  // Members' sessions live in the CMS's session store, shared by every replica (src/lib/auth/session.ts); Astro's
+  // own would keep files on one machine.
   session: false,
   // No page uses astro:assets (images in articles are remote links). The adapter still serves /_image; passing files
   // through keeps anyone from making this server rasterise and resize images on request.

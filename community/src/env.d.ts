@@ -8,7 +8,7 @@ declare namespace App {
     clientAddress: string;
     /** The page's language, from the first path segment (zh-CN when there is none). */
     locale: import("@inkstone/config").Locale;
-    /** The signed-in member, from the encrypted session cookie. */
+    /** The signed-in member: the session cookie's id, looked up in the CMS's session store (src/lib/auth/session.ts). */
     session: import("./lib/auth/session.ts").Session | null;
     /** A message carried over a form's redirect, read once. */
     flash: import("./lib/auth/flash.ts").Flash | null;

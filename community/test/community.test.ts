@@ -598,8 +598,8 @@ describe("rate limits", () => {
     const attacker = new Visitor(base);
     const attempt = () =>
       attacker.post("/api/auth/signin", { identifier: "ada-writer", password: "wrong-password", next: "/en/" });
-    // Wrong passwords come back to the form with a message, until the limit (ours per account, or the CMS's own
-    // per-address one, whichever is reached first) answers 429; within six attempts either way.
+    // Wrong passwords come back to the form with a message, until the CMS's throttle of failed sign-ins per (account,
+    // address) answers 429 with its Retry-After, which the community passes on; within six attempts.
     const replies = [];
     for (let i = 0; i < 6; i++) {
       const reply = await attempt();

@@ -57,18 +57,12 @@ describe("token buckets", () => {
 });
 
 describe("the community's sign-in limit", () => {
-  it("refuses an account after five failed attempts, from any address, and counts successes against the address only", async () => {
-    const { limit, signInFailed } = await import("../src/lib/security/limits.ts");
-    const account = `victim-${Math.random()}`;
-    for (let i = 0; i < 5; i++) {
-      expect(limit("signIn", `10.0.0.${i}`, account).ok).toBe(true);
-      signInFailed(account);
-    }
-    const refused = limit("signIn", "10.0.1.1", account.toUpperCase());
-    expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.retryAfterSeconds).toBeGreaterThan(0);
-    // Successful sign-ins (no failure recorded) are only charged to the address.
-    const member = `member-${Math.random()}`;
-    for (let i = 0; i < 10; i++) expect(limit("signIn", `10.0.2.${i}`, member).ok).toBe(true);
+  it("charges the address only: nothing here counts against an account, so nobody can lock its owner out", async () => {
+    const { limit } = await import("../src/lib/security/limits.ts");
+    // Twenty attempts from one address for one account (the CMS counts the failures, per account and address)…
+    for (let i = 0; i < 20; i++) expect(limit("signIn", "10.0.3.1").ok).toBe(true);
+    expect(limit("signIn", "10.0.3.1").ok).toBe(false);
+    // …and the owner, from their own address, is not refused by anything the community counted.
+    expect(limit("signIn", "10.0.3.2").ok).toBe(true);
   });
 });

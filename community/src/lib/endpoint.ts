@@ -1,59 +1,115 @@
 import type { Locale } from "@inkstone/config";
 import type { APIContext } from "astro";
 import { type Flash, setFlash } from "./auth/flash.ts";
-import { endSession, type Session } from "./auth/session.ts";
+import type { Session } from "./auth/session.ts";
+import { endGoneSession, sessionGone } from "./auth/session-ended.ts";
 import { CmsError, errorBody, toErrorBody } from "./cms/errors.ts";
 import { localeOfPath, paths, t } from "./i18n/index.ts";
 import { failedWith } from "./request-context.ts";
 import { refusal, wantsJson } from "./responses.ts";
+import { controlIn, type InputProblem, jsonProblem, parseUrlEncoded, readBody, utf8 } from "./security/input.ts";
 import { type LimitedAction, limit } from "./security/limits.ts";
 import type { Verdict } from "./security/rate-limit.ts";
 
 /** Helpers shared by the form endpoints in src/pages/api: read the form, answer (303 back to the page, or JSON). */
 
-const MAX_BODY = 2_000_000;
+/** The largest form body read, whether it announces its length or is sent in chunks. */
+export const MAX_BODY = 2_000_000;
 
 export type Form = { get(name: string): string; all(name: string): string[]; files(name: string): File[] };
 
-/** The submitted fields (a form post or JSON); oversized bodies are refused before they are read. */
-export async function readForm(request: Request): Promise<Form | { tooLarge: true } | { malformed: true }> {
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY) return { tooLarge: true };
-  const type = request.headers.get("content-type") ?? "";
+/** Why a body was not read; `form` is there when it parsed, so the answer can still go back to the page. */
+export type BodyProblem =
+  | { kind: "too_large" }
+  | { kind: "malformed"; reason: string }
+  | { kind: "invalid_input"; problem: InputProblem; form: Form };
+
+const malformed = (reason: string): BodyProblem => ({ kind: "malformed", reason });
+
+function fieldsForm(fields: Map<string, string[]>): Form {
+  return {
+    get: (name) => fields.get(name)?.[0] ?? "",
+    all: (name) => fields.get(name) ?? [],
+    files: () => [],
+  };
+}
+
+function jsonForm(body: Record<string, unknown>): Form {
+  return {
+    get: (name) => {
+      const v = body[name];
+      return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "";
+    },
+    all: (name) => {
+      const v = body[name];
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
+    },
+    files: () => [],
+  };
+}
+
+async function multipartForm(bytes: Uint8Array<ArrayBuffer>, type: string): Promise<Form | BodyProblem> {
+  let data: FormData;
   try {
-    if (type.includes("application/json")) {
-      const body = (await request.json()) as Record<string, unknown>;
-      if (!body || typeof body !== "object" || Array.isArray(body)) return { malformed: true };
-      const value = (name: string) => body[name];
-      return {
-        get: (name) => {
-          const v = value(name);
-          return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "";
-        },
-        all: (name) => {
-          const v = value(name);
-          return Array.isArray(v)
-            ? v.filter((x): x is string => typeof x === "string")
-            : typeof v === "string"
-              ? [v]
-              : [];
-        },
-        files: () => [],
-      };
-    }
-    const data = await request.formData();
-    return {
-      get: (name) => {
-        const v = data.get(name);
-        return typeof v === "string" ? v : "";
-      },
-      all: (name) => data.getAll(name).filter((x): x is string => typeof x === "string"),
-      files: (name) => data.getAll(name).filter((x): x is File => typeof x !== "string" && x.size > 0),
-    };
+    data = await new Response(bytes, { headers: { "content-type": type } }).formData();
   } catch {
-    // A body that does not parse (or a streamed one past the adapter's size limit) is the client's mistake: 400.
-    return { malformed: true };
+    // Not multipart after all (a missing boundary, a cut-off part): the client's mistake, said as such.
+    return malformed("The request body is not a complete multipart form.");
   }
+  const form: Form = {
+    get: (name) => {
+      const v = data.get(name);
+      return typeof v === "string" ? v : "";
+    },
+    all: (name) => data.getAll(name).filter((x): x is string => typeof x === "string"),
+    files: (name) => data.getAll(name).filter((x): x is File => typeof x !== "string" && x.size > 0),
+  };
+  for (const [name, value] of data) {
+    const text = typeof value === "string" ? value : value.name;
+    const character =
+      controlIn(name, { multiline: false }) ?? controlIn(text, { multiline: typeof value === "string" });
+    if (character) return { kind: "invalid_input", problem: { kind: "control", where: name, character }, form };
+  }
+  return form;
+}
+
+/**
+ * The submitted fields (a form post, multipart or JSON), read strictly: at most MAX_BODY bytes however they are sent,
+ * UTF-8, no broken percent-encoding, no control characters (multi-line text keeps tab and line breaks).
+ */
+export async function readForm(request: Request): Promise<Form | BodyProblem> {
+  const read = await readBody(request, MAX_BODY);
+  if ("tooLarge" in read) return { kind: "too_large" };
+  if ("unreadable" in read) return malformed("The request body ended before it was complete.");
+  const given = request.headers.get("content-type") ?? "";
+  const type = given.toLowerCase();
+  // The boundary is case-sensitive: the header goes on as it came.
+  if (type.startsWith("multipart/form-data")) return multipartForm(read.bytes, given);
+  const text = utf8(read.bytes);
+  if (text === undefined) return malformed("The request body is not valid UTF-8 text.");
+  if (type.startsWith("application/json")) {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON: the client's mistake, said as such.
+      return malformed("The request body is not valid JSON.");
+    }
+    if (!body || typeof body !== "object" || Array.isArray(body))
+      return malformed("The request body must be a JSON object of fields.");
+    const form = jsonForm(body as Record<string, unknown>);
+    const problem = jsonProblem(body);
+    return problem ? { kind: "invalid_input", problem, form } : form;
+  }
+  if (type.startsWith("application/x-www-form-urlencoded") || (!type && !text)) {
+    const parsed = parseUrlEncoded(text, { multiline: true });
+    if ("fields" in parsed) return fieldsForm(parsed.fields);
+    // Read leniently only to find where to send the member back to; nothing else of it is used.
+    const lenient = new Map<string, string[]>();
+    for (const [name, value] of new URLSearchParams(text)) lenient.set(name, [...(lenient.get(name) ?? []), value]);
+    return { kind: "invalid_input", problem: parsed.problem, form: fieldsForm(lenient) };
+  }
+  return malformed("Send the form as application/x-www-form-urlencoded, multipart/form-data or application/json.");
 }
 
 /** A same-site path to return to after a form; anything else (another host, `//evil`, `javascript:`) is ignored. */
@@ -113,22 +169,27 @@ export function failed(
   return seeOther(back.next);
 }
 
-/** A CMS failure as `failed`; a member whose JWT the CMS no longer accepts is sent to sign in again. */
-export function cmsFailed(
+/**
+ * A CMS failure as `failed`. A member whose session the CMS no longer honours (their JWT refused, or refused and the
+ * session gone from the store: blocked, or signed out elsewhere) is signed out here too and sent to sign in again.
+ */
+export async function cmsFailed(
   context: APIContext,
   error: unknown,
   back: { next: string; form?: string; values?: Record<string, string> },
-): Response {
+): Promise<Response> {
   const locale = localeOfNext(back.next);
-  if (error instanceof CmsError && error.code === "unauthorized" && context.locals.session) {
-    endSession(context.cookies);
-    return failed(context, 401, "unauthorized", t(locale).auth.signInFirst, {
+  const session = context.locals.session;
+  if (session && (await sessionGone(error, session))) {
+    await endGoneSession(context.cookies, session);
+    context.locals.session = null;
+    return failed(context, 401, "session_ended", t(locale).auth.sessionEnded, {
       next: paths.signIn(locale, back.next),
     });
   }
-  // The CMS limits some routes itself (sign-in: per address, and every member signs in through us).
+  // The CMS limits some routes itself (failed sign-ins per account and address), and says for how long.
   if (error instanceof CmsError && error.code === "rate_limited")
-    return tooMany(context, { ok: false, retryAfterSeconds: 60 }, locale);
+    return tooMany(context, { ok: false, retryAfterSeconds: error.retryAfterSeconds ?? 60 }, locale);
   const { status, body } = toErrorBody(error);
   // The CMS down or answering nonsense, or our own bug: the request's log line says which.
   if (status >= 500) failedWith(error);
@@ -157,16 +218,35 @@ export function signInFirst(context: APIContext, next: string): Response {
   return failed(context, 401, "unauthorized", t(locale).auth.signInFirst, { next: paths.signIn(locale, next) });
 }
 
-/** Refuses a body that is too large or unreadable. */
-export function badBody(context: APIContext, form: { tooLarge: true } | { malformed: true }): Response {
-  return "tooLarge" in form
-    ? refusal(context.request, 413, "too_large", "The request body is too large (2 MB at most).")
-    : refusal(
-        context.request,
-        400,
-        "malformed",
-        "The request body could not be read as a form or JSON (2 MB at most).",
-      );
+/** The language to refuse a body in: the page the form was sent from (its Referer), else the default. */
+function refererLocale(request: Request): Locale {
+  const referer = request.headers.get("referer");
+  return referer && URL.canParse(referer) ? localeOfPath(new URL(referer).pathname) : localeOfPath("/");
+}
+
+/**
+ * Refuses a body that was not read: too large (413), not a form (400), or holding a control character or broken
+ * encoding (400, back to the page with the message when the form said where it came from).
+ */
+export function badBody(context: APIContext, problem: BodyProblem, fallbackNext: string): Response {
+  if (problem.kind === "invalid_input") {
+    const next = safeNext(problem.form.get("next"), fallbackNext);
+    const message = inputMessage(problem.problem, localeOfNext(next));
+    return failed(context, 400, "invalid_input", message, { next, fields: { [problem.problem.where]: message } });
+  }
+  const locale = refererLocale(context.request);
+  const e = t(locale).errors;
+  return problem.kind === "too_large"
+    ? refusal(context.request, 413, "too_large", e.bodyTooLarge, {}, locale)
+    : refusal(context.request, 400, "malformed", `${e.bodyMalformed} ${problem.reason}`, {}, locale);
+}
+
+/** What to tell a person about a control character or broken encoding, in their language. */
+export function inputMessage(problem: InputProblem, locale: Locale): string {
+  const e = t(locale).errors;
+  return problem.kind === "control"
+    ? e.controlCharacter(problem.where, problem.character ?? "")
+    : e.badEncoding(problem.where);
 }
 
 /** The address to charge rate limits to (worked out once per request by src/middleware/request.ts). */
@@ -187,7 +267,7 @@ export async function memberRequest(
   charge?: LimitedAction,
 ): Promise<MemberRequest | Response> {
   const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form);
+  if (!("get" in form)) return badBody(context, form, fallbackNext);
   const next = safeNext(form.get("next"), fallbackNext);
   const locale = localeOfNext(next);
   const session = context.locals.session;

@@ -8,7 +8,7 @@ import {
 import { env } from "./env.ts";
 import type { GenerationRequest } from "./generation-form.ts";
 
-export { Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "@inkstone/workflows/client";
+export { CREATOR_BLOCKED, Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "@inkstone/workflows/client";
 export type { QueueEntry, RunView };
 
 /** The community's handle on generation runs (the workflows package's client module; only it talks to Temporal). */
@@ -21,6 +21,8 @@ export type GenerationService = {
   getRun(runId: string): Promise<RunView>;
   listQueue(): Promise<QueueEntry[]>;
   cancel(runId: string, actor: { actorId: string; isEditor: boolean }): Promise<void>;
+  /** Cancels every queued and running run of `creatorId` (a member just blocked); returns how many. */
+  cancelRunsOf(creatorId: string): Promise<number>;
 };
 
 let client: Promise<GenerationClient> | undefined;
@@ -47,6 +49,7 @@ const service: GenerationService = {
   getRun: async (runId) => (await connect()).getRun(runId),
   listQueue: async () => (await connect()).listQueue(),
   cancel: async (runId, actor) => (await connect()).cancel(runId, actor),
+  cancelRunsOf: async (creatorId) => (await connect()).cancelRunsOf(creatorId),
 };
 
 /** The generation service; calls throw when Temporal cannot be reached, and pages answer 503 then. */

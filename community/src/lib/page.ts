@@ -1,5 +1,6 @@
 import type { Locale } from "@inkstone/config";
 import type { AstroGlobal } from "astro";
+import { setFlash } from "./auth/flash.ts";
 import type { Session } from "./auth/session.ts";
 import { myNotifications } from "./cms/member.ts";
 import { env } from "./env.ts";
@@ -18,10 +19,14 @@ export function publicPage(Astro: AstroGlobal, tags: string[]): void {
   Astro.locals.cache = { tags };
 }
 
-/** The signed-in member, or a redirect to sign in that comes back here. */
+/**
+ * The signed-in member, or a redirect to sign in that comes back here. A message for this page (such as "your session
+ * has ended") goes along to the sign-in page instead of being lost with the redirect.
+ */
 export function requireMember(Astro: AstroGlobal, locale: Locale): Session | Response {
   const session = Astro.locals.session;
   if (session) return session;
+  if (Astro.locals.flash) setFlash(Astro.cookies, Astro.locals.flash);
   return new Response(null, {
     status: 303,
     headers: {

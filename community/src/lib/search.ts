@@ -11,6 +11,7 @@ import {
   type SearchResult,
   search,
   searchParamsFromUrl,
+  searchParamsSchema,
 } from "@inkstone/search";
 import { listArticles } from "./cms/public.ts";
 import { env } from "./env.ts";
@@ -38,8 +39,37 @@ function articleIndex(): ArticleIndex {
   return index;
 }
 
+/** The parameters the search reads; `tags` alone may repeat. */
+const KNOWN = new Set(Object.keys(searchParamsSchema.shape));
+/** Campaign tags on links into the site: not the search's, but no reason to refuse a visitor. */
+const IGNORED = /^utm_[a-z]+$/;
+
+/**
+ * What the search cannot run as asked: a parameter it does not know (`filters[id][$eq]`, `tags[]`, `sort[0]`: the
+ * CMS's syntax is not ours, and a search that ignored them would answer something other than what was asked), or one
+ * given twice that takes one value.
+ */
+function unknownParameters(query: URLSearchParams): SearchIssue[] {
+  const issues: SearchIssue[] = [];
+  for (const key of new Set(query.keys())) {
+    if (IGNORED.test(key)) continue;
+    if (!KNOWN.has(key))
+      issues.push({ path: key.slice(0, 60), message: `unknown parameter; use ${[...KNOWN].join(", ")}` });
+    else if (key !== "tags" && query.getAll(key).length > 1)
+      issues.push({ path: key, message: "given more than once; it takes one value" });
+  }
+  return issues;
+}
+
 /** Searches with the parameters in `query` (q, tags, category, author, language, from, to, sort, page). */
 export async function searchArticles(query: URLSearchParams, locale: Locale): Promise<SearchView> {
+  const unknown = unknownParameters(query);
+  if (unknown.length)
+    return {
+      kind: "invalid",
+      message: `Invalid search: ${unknown.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}.`,
+      issues: unknown,
+    };
   let params: SearchParams;
   try {
     params = parseSearchParams(searchParamsFromUrl(query));

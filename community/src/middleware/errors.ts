@@ -1,19 +1,42 @@
-import type { MiddlewareHandler } from "astro";
+import type { APIContext, MiddlewareHandler } from "astro";
+import { setFlash } from "../lib/auth/flash.ts";
+import { endGoneSession, sessionGone } from "../lib/auth/session-ended.ts";
 import { CmsError } from "../lib/cms/errors.ts";
-import { localeOfPath, t } from "../lib/i18n/index.ts";
+import { seeOther } from "../lib/endpoint.ts";
+import { localeOfPath, paths, t } from "../lib/i18n/index.ts";
 import { failedWith } from "../lib/request-context.ts";
-import { refusal } from "../lib/responses.ts";
+import { refusal, wantsJson } from "../lib/responses.ts";
+
+/** A page whose member call the CMS refused: a session it no longer honours ends here, with a plain message. */
+async function refused(context: APIContext, error: CmsError): Promise<Response | undefined> {
+  const session = context.locals.session;
+  if (!session || (error.code !== "unauthorized" && error.code !== "forbidden")) return undefined;
+  const locale = localeOfPath(context.url.pathname);
+  if (!(await sessionGone(error, session)))
+    return refusal(context.request, 403, "forbidden", t(locale).errors.forbidden, {}, locale);
+  await endGoneSession(context.cookies, session);
+  context.locals.session = null;
+  const message = t(locale).auth.sessionEnded;
+  if (wantsJson(context.request) || context.request.method !== "GET")
+    return refusal(context.request, 401, "session_ended", message, {}, locale);
+  setFlash(context.cookies, { kind: "error", message });
+  return seeOther(paths.signIn(locale, context.url.pathname + context.url.search));
+}
 
 /**
  * The CMS being down is temporary and not our bug: pages that needed it answer 503 with Retry-After and a plain
  * message in the page's language (the page cache, outside this, serves the last good version instead when it has
- * one). Anything else goes on to the 500 page.
+ * one). A member the CMS no longer accepts (blocked, or signed out elsewhere, while this request was on its way) is
+ * signed out and sent to sign in, never shown a 500. Anything else goes on to the 500 page.
  */
 export const errorsMiddleware: MiddlewareHandler = async (context, next) => {
   try {
     return await next();
   } catch (error) {
-    if (!(error instanceof CmsError) || error.code !== "cms_unavailable") throw error;
+    if (!(error instanceof CmsError)) throw error;
+    const answer = await refused(context, error);
+    if (answer) return answer;
+    if (error.code !== "cms_unavailable") throw error;
     failedWith(error);
     const locale = localeOfPath(context.url.pathname);
     return refusal(context.request, 503, "cms_unavailable", t(locale).errors.cmsDown, { "retry-after": "30" }, locale);

@@ -6,6 +6,7 @@ import { type TrustedProxies, trustedProxies } from "../lib/security/client-addr
 import { cacheMiddleware } from "./cache.ts";
 import { errorsMiddleware } from "./errors.ts";
 import { headersMiddleware } from "./headers.ts";
+import { inputGuard } from "./input.ts";
 import { originGuard } from "./origin.ts";
 import { requestMiddleware } from "./request.ts";
 import { sessionMiddleware } from "./session.ts";
@@ -13,12 +14,14 @@ import { sessionMiddleware } from "./session.ts";
 let proxies: TrustedProxies | undefined;
 
 /**
- * Outermost first. Every request gets its id, client address and log line; then the page cache answers anonymous
- * GETs of public pages before anything else runs (a hit carries its own security headers); everything else gets
- * security headers, a 503 when the CMS is down, the CSRF origin check, and the session.
+ * Outermost first. Every request gets its id, client address and log line; a path or query holding control
+ * characters or broken encoding is refused; then the page cache answers anonymous GETs of public pages before
+ * anything else runs (a hit carries its own security headers); everything else gets security headers, a 503 when the
+ * CMS is down (and a clean answer when it ends a member's session), the CSRF origin check, and the session.
  */
 export const onRequest = sequence(
   requestMiddleware({ trustedProxies: () => (proxies ??= trustedProxies(env().TRUSTED_PROXIES)), log: logger }),
+  inputGuard,
   cacheMiddleware({ cache: pageCache, bypass: cacheBypassed }),
   headersMiddleware,
   errorsMiddleware,

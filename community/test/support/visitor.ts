@@ -4,10 +4,31 @@ export type Reply = { status: number; headers: Headers; text: string; location: 
 
 export class Visitor {
   readonly #cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
+  /** `headers` go with every request (an X-Forwarded-For a trusted proxy would add, for example). */
+  constructor(
+    readonly base: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   get cookieNames(): string[] {
     return [...this.#cookies.keys()];
+  }
+
+  cookie(name: string): string | undefined {
+    return this.#cookies.get(name);
+  }
+
+  /** Sets a cookie as if the server had (a copied cookie, a forged one). */
+  setCookie(name: string, value: string): this {
+    this.#cookies.set(name, value);
+    return this;
+  }
+
+  /** Another visitor holding a copy of this one's cookies: a stolen or copied session, from `headers`. */
+  copy(headers: Record<string, string> = this.headers): Visitor {
+    const other = new Visitor(this.base, headers);
+    for (const [name, value] of this.#cookies) other.setCookie(name, value);
+    return other;
   }
 
   #remember(response: Response): void {
@@ -27,7 +48,7 @@ export class Visitor {
     const response = await fetch(new URL(path, this.base), {
       ...init,
       redirect: "manual",
-      headers: { ...(cookie ? { cookie } : {}), ...init.headers },
+      headers: { ...this.headers, ...(cookie ? { cookie } : {}), ...init.headers },
     });
     this.#remember(response);
     return {
@@ -36,6 +57,11 @@ export class Visitor {
       text: await response.text(),
       location: response.headers.get("location"),
     };
+  }
+
+  /** Any request, with this visitor's cookies and headers (raw bodies, streams, other methods). */
+  request(path: string, init: RequestInit & { headers?: Record<string, string> }): Promise<Reply> {
+    return this.#send(path, init);
   }
 
   /** A page, as a browser asks for it. */

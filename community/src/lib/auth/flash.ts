@@ -6,7 +6,7 @@ import { cookieOptions } from "./session.ts";
 
 /**
  * A one-time message carried across a form's redirect (POST → 303 → GET): what went wrong, per field, and what the
- * member typed, so the form comes back filled in. Sealed like the session, read once, then deleted.
+ * member typed, so the form comes back filled in. Sealed with COMMUNITY_SESSION_SECRET, read once, then deleted.
  */
 const flashSchema = z.object({
   kind: z.enum(["ok", "error"]),
@@ -25,7 +25,7 @@ export function setFlash(cookies: AstroCookies, flash: Flash): void {
   const values = Object.fromEntries(
     Object.entries(flash.values ?? {}).map(([key, value]) => [key, value.slice(0, MAX_VALUE)]),
   );
-  cookies.set(FLASH_COOKIE, seal({ ...flash, values }, env().COMMUNITY_WEBHOOK_SECRET, "flash"), cookieOptions(300));
+  cookies.set(FLASH_COOKIE, seal({ ...flash, values }, env().COMMUNITY_SESSION_SECRET, "flash"), cookieOptions(300));
 }
 
 /** The flash in `cookies`, deleted as it is read. */
@@ -33,6 +33,6 @@ export function takeFlash(cookies: AstroCookies): Flash | null {
   const raw = cookies.get(FLASH_COOKIE)?.value;
   if (!raw) return null;
   cookies.delete(FLASH_COOKIE, { path: "/" });
-  const parsed = flashSchema.safeParse(unseal(raw, env().COMMUNITY_WEBHOOK_SECRET, "flash"));
+  const parsed = flashSchema.safeParse(unseal(raw, env().COMMUNITY_SESSION_SECRET, "flash"));
   return parsed.success ? parsed.data : null;
 }

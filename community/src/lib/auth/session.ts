@@ -1,24 +1,41 @@
+import { createHash, randomBytes } from "node:crypto";
 import type { AstroCookies } from "astro";
 import { z } from "zod";
+import { createSessionRecord, deleteSessionRecord, findSessionRecord } from "../cms/sessions.ts";
 import { env } from "../env.ts";
 import { seal, unseal } from "./seal.ts";
 
+/**
+ * Server-side sessions. The cookie holds only a random id; the session lives in the CMS's session store (shared by
+ * every community replica), keyed by the id's SHA-256. Signing out deletes the record, so a copied cookie stops
+ * working on its next request; blocking a member makes the store answer "no such session" at once.
+ */
+
 /** The signed-in member as the community knows them; the JWT never leaves the server. */
-const sessionSchema = z.object({
-  jwt: z.string().min(1),
-  userId: z.string(),
-  handle: z.string(),
-  displayName: z.string(),
-  /** Seconds since the epoch after which the session is void, whatever the cookie's own expiry says. */
-  exp: z.number(),
-});
-export type Session = z.infer<typeof sessionSchema>;
+export type Session = {
+  /** SHA-256 (hex) of the cookie's id: the record's key in the store. */
+  tokenHash: string;
+  jwt: string;
+  /** The member's users-permissions document id (also their runs' creator id). */
+  userId: string;
+  /** Their public handle (their profile's; it never changes). */
+  handle: string;
+  /** ISO time after which the store no longer answers for it. */
+  expiresAt: string;
+};
 
 export const SESSION_COOKIE = "inkstone_session";
 /** Strapi's member JWTs last 30 days; the community asks members to sign in again after 14. */
 export const SESSION_SECONDS = 14 * 24 * 3600;
 
-const secret = () => env().COMMUNITY_WEBHOOK_SECRET;
+/** 32 random bytes, base64url: 43 characters. */
+const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const PURPOSE = "member-session";
+
+/** What the store keeps sealed: only the community can read the member's JWT out of it. */
+const credentialsSchema = z.object({ jwt: z.string().min(1), handle: z.string().min(1) });
+
+const secret = () => env().COMMUNITY_SESSION_SECRET;
 
 /** httpOnly (no script reads it), SameSite=Lax (no cross-site POST carries it), Secure when served over https. */
 export function cookieOptions(maxAge: number) {
@@ -31,30 +48,57 @@ export function cookieOptions(maxAge: number) {
   };
 }
 
-export function sealSession(session: Session): string {
-  return seal(session, secret(), "session");
+export const newSessionId = (): string => randomBytes(32).toString("base64url");
+export const isSessionId = (value: string): boolean => ID_PATTERN.test(value);
+export const tokenHashOf = (id: string): string => createHash("sha256").update(id).digest("hex");
+
+export type Device = { userAgent: string | null; address: string };
+
+/** Stores a new session for the member and sets its cookie. Throws CmsError when the store cannot be reached. */
+export async function startSession(
+  cookies: AstroCookies,
+  member: { jwt: string; userId: string; handle: string },
+  device: Device,
+): Promise<Session> {
+  const id = newSessionId();
+  const tokenHash = tokenHashOf(id);
+  const expiresAt = new Date(Date.now() + SESSION_SECONDS * 1000).toISOString();
+  await createSessionRecord({
+    tokenHash,
+    userId: member.userId,
+    sealedJwt: seal({ jwt: member.jwt, handle: member.handle }, secret(), PURPOSE),
+    expiresAt,
+    ...(device.userAgent ? { userAgent: device.userAgent.slice(0, 300) } : {}),
+    ...(device.address !== "unknown" ? { address: device.address } : {}),
+  });
+  cookies.set(SESSION_COOKIE, id, cookieOptions(SESSION_SECONDS));
+  return { tokenHash, jwt: member.jwt, userId: member.userId, handle: member.handle, expiresAt };
 }
 
-/** The session in a cookie value, if it decrypts, parses and has not expired. */
-export function openSession(value: string | undefined, now = Date.now()): Session | null {
-  if (!value) return null;
-  const parsed = sessionSchema.safeParse(unseal(value, secret(), "session"));
-  if (!parsed.success || parsed.data.exp * 1000 <= now) return null;
-  return parsed.data;
+/**
+ * The session a cookie value names, asked of the store on every request (no cache, so a copied cookie never
+ * outlives sign-out); null when the value is not one of our ids, or the store has no live session for it, or the
+ * record was sealed with another secret (COMMUNITY_SESSION_SECRET changed: everyone signs in again). Throws CmsError
+ * when the store cannot be reached.
+ */
+export async function resolveSession(value: string | undefined, now = Date.now()): Promise<Session | null> {
+  if (!value || !isSessionId(value)) return null;
+  const tokenHash = tokenHashOf(value);
+  const record = await findSessionRecord(tokenHash);
+  if (!record) return null;
+  const credentials = credentialsSchema.safeParse(unseal(record.sealedJwt, secret(), PURPOSE));
+  const expires = Date.parse(record.expiresAt);
+  if (!credentials.success || !(expires > now)) return null;
+  return { tokenHash, userId: record.userId, expiresAt: record.expiresAt, ...credentials.data };
 }
 
-export function startSession(cookies: AstroCookies, member: Omit<Session, "exp">): Session {
-  const session = { ...member, exp: Math.floor(Date.now() / 1000) + SESSION_SECONDS };
-  cookies.set(SESSION_COOKIE, sealSession(session), cookieOptions(SESSION_SECONDS));
-  return session;
-}
-
-/** Rewrites the cookie after the member's name changed, keeping its expiry. */
-export function updateSession(cookies: AstroCookies, session: Session): void {
-  const maxAge = Math.max(0, session.exp - Math.floor(Date.now() / 1000));
-  cookies.set(SESSION_COOKIE, sealSession(session), cookieOptions(maxAge));
-}
-
-export function endSession(cookies: AstroCookies): void {
+/** Forgets the cookie. */
+export function dropSessionCookie(cookies: AstroCookies): void {
   cookies.delete(SESSION_COOKIE, { path: "/" });
+}
+
+/** Ends `session` in the store and forgets the cookie; the cookie goes even when the store cannot be reached (throws). */
+export async function endSession(cookies: AstroCookies, session: Session | null): Promise<void> {
+  dropSessionCookie(cookies);
+  if (session) await deleteSessionRecord(session.tokenHash);
 }

@@ -17,6 +17,8 @@ export class CmsError extends Error {
   readonly status: number;
   readonly code: CmsErrorCode;
   readonly fields: Record<string, string>;
+  /** When the CMS refused with 429: the seconds its Retry-After asked for. */
+  retryAfterSeconds?: number;
   /** `cause`: what actually failed (a refused connection, a timeout), for the logs; `message` is for the caller. */
   constructor(
     status: number,
@@ -30,6 +32,14 @@ export class CmsError extends Error {
     this.code = code;
     this.fields = fields;
   }
+}
+
+/** Retry-After in whole seconds (1 to a day), from its seconds or HTTP-date form; undefined when absent or unusable. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = /^\d{1,9}$/.test(header.trim()) ? Number(header) : (Date.parse(header) - now) / 1000;
+  if (!Number.isFinite(seconds)) return undefined;
+  return Math.min(86_400, Math.max(1, Math.ceil(seconds)));
 }
 
 /** The JSON body of a failed request, as every Inkstone service answers it. */

@@ -1,9 +1,11 @@
+import { isIP } from "node:net";
+import { CLIENT_ADDRESS_HEADER, COMMUNITY_HEADER } from "@inkstone/config";
 import { REQUEST_ID_HEADER } from "@inkstone/config/logger";
 import type { z } from "zod";
 import { env } from "../env.ts";
 import { currentRequest } from "../request-context.ts";
 import { Semaphore } from "../semaphore.ts";
-import { CmsError, fromCmsResponse } from "./errors.ts";
+import { CmsError, fromCmsResponse, retryAfterSeconds } from "./errors.ts";
 
 /**
  * Calls in flight to the CMS from this process, at most. A burst of uncached renders then queues here instead of
@@ -12,8 +14,12 @@ import { CmsError, fromCmsResponse } from "./errors.ts";
 const inFlight = new Semaphore(24);
 const QUEUE_WAIT_MS = 30_000;
 
-/** Who a CMS call is made as: the community's read token, a member (their own JWT), or nobody (sign-up, sign-in). */
-export type CmsAuth = { as: "community" } | { as: "member"; jwt: string } | { as: "nobody" };
+/**
+ * Who a CMS call is made as: the community itself (its API token: public reads, the session store), a member (their
+ * own JWT), or a visitor signing up or in — through the community's door, from `clientAddress` (the address
+ * src/lib/security/client-address.ts decided), which the CMS throttles failed sign-ins by.
+ */
+export type CmsAuth = { as: "community" } | { as: "member"; jwt: string } | { as: "visitor"; clientAddress: string };
 
 export type CmsRequest = {
   auth: CmsAuth;
@@ -45,9 +51,14 @@ function requestIdHeader(): Record<string, string> {
 }
 
 function authorization(auth: CmsAuth): Record<string, string> {
-  if (auth.as === "community") return { authorization: `Bearer ${env().CMS_COMMUNITY_TOKEN}` };
+  const token = env().CMS_COMMUNITY_TOKEN;
+  if (auth.as === "community") return { authorization: `Bearer ${token}`, [COMMUNITY_HEADER]: token };
   if (auth.as === "member") return { authorization: `Bearer ${auth.jwt}` };
-  return {};
+  // "unknown" (no socket address) is not sent: the CMS then throttles by its own view of the caller, the community.
+  return {
+    [COMMUNITY_HEADER]: token,
+    ...(isIP(auth.clientAddress) ? { [CLIENT_ADDRESS_HEADER]: auth.clientAddress } : {}),
+  };
 }
 
 /**
@@ -99,7 +110,11 @@ async function call<S extends z.ZodType>(
       throw new CmsError(502, "bad_response", `The CMS answered ${path} with something not JSON.`, {}, error);
     // An error page that is not JSON (a proxy's, say): the status alone decides below.
   }
-  if (!response.ok) throw fromCmsResponse(response.status, json);
+  if (!response.ok) {
+    const error = fromCmsResponse(response.status, json);
+    if (response.status === 429) error.retryAfterSeconds = retryAfterSeconds(response.headers.get("retry-after"));
+    throw error;
+  }
   const parsed = schema.safeParse(json);
   if (!parsed.success)
     throw new CmsError(502, "bad_response", `The CMS answered ${path} in an unexpected shape: ${parsed.error.message}`);

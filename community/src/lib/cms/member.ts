@@ -15,13 +15,14 @@ import {
 /** Actions taken as a member, with the member's own JWT (never the community token). */
 
 const as = (jwt: string) => ({ as: "member", jwt }) as const;
-const nobody = { as: "nobody" } as const;
+/** Sign-up and sign-in go through the community's door, with the address the CMS throttles failures by. */
+const visitor = (clientAddress: string) => ({ as: "visitor", clientAddress }) as const;
 
-export const signUp = (input: { username: string; email: string; password: string }) =>
-  cms("/api/auth/local/register", authSchema, { auth: nobody, method: "POST", body: input });
+export const signUp = (input: { username: string; email: string; password: string }, clientAddress: string) =>
+  cms("/api/auth/local/register", authSchema, { auth: visitor(clientAddress), method: "POST", body: input });
 
-export const signIn = (input: { identifier: string; password: string }) =>
-  cms("/api/auth/local", authSchema, { auth: nobody, method: "POST", body: input });
+export const signIn = (input: { identifier: string; password: string }, clientAddress: string) =>
+  cms("/api/auth/local", authSchema, { auth: visitor(clientAddress), method: "POST", body: input });
 
 export const myProfile = (jwt: string) => cms("/api/profiles/me", dataOf(profileSchema), { auth: as(jwt) });
 

@@ -186,6 +186,7 @@ export const en = {
     draft: "The draft is saved in the CMS, where an editor reviews it before it is published:",
     offline: "Written by the offline writer from its sources (no language model was configured).",
     error: "What went wrong:",
+    blocked: "The account that started this run is blocked, so it saved nothing.",
   },
   auth: {
     signUpTitle: "Create your account",
@@ -202,6 +203,16 @@ export const en = {
     signedUp: (name: string) => `Welcome to Inkstone, ${name}.`,
     signedOut: "You are signed out.",
     signInFirst: "Please sign in first.",
+    sessionEnded: "Your session has ended (you signed out on another device, or it expired). Please sign in again.",
+    signedOutEverywhere: "You are signed out on every device, this one included.",
+    signedOutOthers: (n: number) =>
+      n === 0
+        ? "No other device was signed in."
+        : n === 1
+          ? "Signed out on 1 other device."
+          : `Signed out on ${n} other devices.`,
+    signOutIncomplete:
+      "You are signed out on this device, but the session could not be ended on the server. Sign in again and use “Sign out everywhere” in Settings.",
     errors: {
       username: "3–30 letters, digits, - or _.",
       email: "Enter an email address.",
@@ -209,6 +220,7 @@ export const en = {
       required: "This field is required.",
       credentials: "That username or email and password do not match.",
       taken: "That username or email is already taken.",
+      blocked: "This account is blocked.",
     },
   },
   bookmarksPage: { title: "Your bookmarks", empty: "No bookmarks yet. Use “Bookmark” on an article to keep it here." },
@@ -240,6 +252,18 @@ export const en = {
     save: "Save profile",
     saved: "Profile saved.",
     handle: (handle: string) => `Your public handle is @${handle}.`,
+    sessionsTitle: "Where you are signed in",
+    sessionsIntro:
+      "Each device or browser you signed in with. If you do not recognise one, sign out everywhere and change your password.",
+    thisDevice: "This device",
+    unknownDevice: "Unknown device",
+    lastSeen: (when: string) => `Last active ${when}`,
+    signedInAt: (when: string) => `signed in ${when}`,
+    from: (address: string) => `from ${address}`,
+    signOutOthers: "Sign out all other sessions",
+    signOutEverywhere: "Sign out everywhere",
+    signOutEverywhereHint: "Ends every session, this one included: you will need to sign in again here too.",
+    sessionsUnavailable: "Your sessions cannot be listed right now; the buttons below still work.",
   },
   errors: {
     notFoundTitle: "Page not found",
@@ -247,9 +271,21 @@ export const en = {
     serverErrorTitle: "Something went wrong",
     serverErrorBody: "We could not show this page. Try again in a moment.",
     cmsDown: "The content service is not answering right now. Try again in a moment.",
-    tooMany: (seconds: number) => `Too many attempts. Try again in ${seconds} seconds.`,
+    tooMany: (seconds: number) =>
+      seconds < 120
+        ? `Too many attempts. Try again in ${seconds} seconds.`
+        : `Too many attempts. Try again in ${Math.ceil(seconds / 60)} minutes.`,
     goHome: "Go to the front page",
     generic: "That did not work. Please try again.",
+    forbidden: "You are not allowed to do that.",
+    badAddress:
+      "This address contains characters no link can hold (control characters such as a null byte, or broken %-encoding). Check the link, or start again from the front page.",
+    bodyTooLarge: "What you sent is too large: 2 MB at most. Shorten the text or send fewer or smaller files.",
+    bodyMalformed: "What you sent could not be read as a form.",
+    controlCharacter: (where: string, character: string) =>
+      `“${where}” contains an invisible control character (${character}, such as a null byte) that cannot be saved. Remove it and try again.`,
+    badEncoding: (where: string) =>
+      `“${where}” is not valid text (broken %-encoding or not UTF-8). Type it again and resend.`,
   },
   common: { cancel: "Cancel", optional: "optional", required: "required", justNow: "just now" },
 };

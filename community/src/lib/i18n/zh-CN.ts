@@ -183,6 +183,7 @@ export const zhCN: Strings = {
     draft: "草稿已保存到 CMS，编辑审阅后才会发布：",
     offline: "由离线写作器根据资料摘录成文（未配置语言模型）。",
     error: "出错原因：",
+    blocked: "发起这次生成的账户已被封禁，因此没有保存任何内容。",
   },
   auth: {
     signUpTitle: "创建账户",
@@ -199,6 +200,11 @@ export const zhCN: Strings = {
     signedUp: (name: string) => `欢迎加入墨石，${name}。`,
     signedOut: "你已退出登录。",
     signInFirst: "请先登录。",
+    sessionEnded: "你的登录已结束（你可能在其他设备上退出了，或登录已过期）。请重新登录。",
+    signedOutEverywhere: "你已在所有设备上退出登录，包括这台设备。",
+    signedOutOthers: (n: number) => (n === 0 ? "没有其他设备处于登录状态。" : `已在其他 ${n} 台设备上退出登录。`),
+    signOutIncomplete:
+      "你已在这台设备上退出，但服务器上的登录未能结束。请重新登录，并在“设置”中使用“在所有设备上退出”。",
     errors: {
       username: "3–30 个字母、数字、- 或 _。",
       email: "请输入电子邮箱地址。",
@@ -206,6 +212,7 @@ export const zhCN: Strings = {
       required: "此项必填。",
       credentials: "用户名（或邮箱）与密码不匹配。",
       taken: "该用户名或邮箱已被使用。",
+      blocked: "此账户已被封禁。",
     },
   },
   bookmarksPage: { title: "我的收藏", empty: "还没有收藏。在文章页点击“收藏”，文章就会保存在这里。" },
@@ -237,6 +244,17 @@ export const zhCN: Strings = {
     save: "保存资料",
     saved: "资料已保存。",
     handle: (handle: string) => `你的公开账号名是 @${handle}。`,
+    sessionsTitle: "登录的设备",
+    sessionsIntro: "你登录过的每台设备或浏览器。如有不认识的，请在所有设备上退出并修改密码。",
+    thisDevice: "这台设备",
+    unknownDevice: "未知设备",
+    lastSeen: (when: string) => `最近活动：${when}`,
+    signedInAt: (when: string) => `登录于 ${when}`,
+    from: (address: string) => `来自 ${address}`,
+    signOutOthers: "退出其他所有登录",
+    signOutEverywhere: "在所有设备上退出",
+    signOutEverywhereHint: "结束所有登录，包括这台设备：在这里也需要重新登录。",
+    sessionsUnavailable: "暂时无法列出你的登录；下面的按钮仍然有效。",
   },
   errors: {
     notFoundTitle: "页面不存在",
@@ -244,9 +262,20 @@ export const zhCN: Strings = {
     serverErrorTitle: "出错了",
     serverErrorBody: "暂时无法显示此页面，请稍后再试。",
     cmsDown: "内容服务暂时没有响应，请稍后再试。",
-    tooMany: (seconds: number) => `尝试次数过多，请 ${seconds} 秒后再试。`,
+    tooMany: (seconds: number) =>
+      seconds < 120
+        ? `尝试次数过多，请 ${seconds} 秒后再试。`
+        : `尝试次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试。`,
     goHome: "返回首页",
     generic: "操作没有成功，请重试。",
+    forbidden: "你没有权限这样做。",
+    badAddress:
+      "这个地址含有链接中不能出现的字符（例如空字节等控制字符，或损坏的 % 编码）。请检查链接，或从首页重新开始。",
+    bodyTooLarge: "提交的内容太大：最多 2 MB。请缩短文字，或减少、缩小文件。",
+    bodyMalformed: "提交的内容无法作为表单读取。",
+    controlCharacter: (where: string, character: string) =>
+      `“${where}”中含有无法保存的不可见控制字符（${character}，例如空字节）。请删除后重试。`,
+    badEncoding: (where: string) => `“${where}”不是有效的文字（% 编码损坏或不是 UTF-8）。请重新输入后再提交。`,
   },
   common: { cancel: "取消", optional: "可选", required: "必填", justNow: "刚刚" },
 };

@@ -3,14 +3,14 @@ import { TokenBuckets, takeAll, type Verdict } from "./rate-limit.ts";
 const perMinute = (n: number) => n / 60;
 
 /**
- * The community's rate limits, per IP and per member. Sign-in is limited per IP (every attempt) and per account name
- * (failed attempts only), so neither spraying passwords across accounts nor guessing one account's password from
- * many addresses goes far, while a member signing in on several devices is never refused.
+ * The community's rate limits, per client address (src/lib/security/client-address.ts) and per member. Sign-in is
+ * limited here per address only: failed sign-ins per account are the CMS's to count, per (account, address) with a
+ * cap per account that spares addresses the member signed in from before. A lock-out per account here would let
+ * anyone lock its owner out by guessing wrong five times.
  */
 const limits = {
   signUpByIp: new TokenBuckets({ capacity: 10, refillPerSecond: perMinute(10 / 60) }),
   signInByIp: new TokenBuckets({ capacity: 20, refillPerSecond: perMinute(2) }),
-  signInFailuresByAccount: new TokenBuckets({ capacity: 5, refillPerSecond: perMinute(0.5) }),
   commentByMember: new TokenBuckets({ capacity: 10, refillPerSecond: perMinute(6) }),
   commentByIp: new TokenBuckets({ capacity: 30, refillPerSecond: perMinute(20) }),
   reactionByMember: new TokenBuckets({ capacity: 60, refillPerSecond: 1 }),
@@ -21,15 +21,13 @@ const limits = {
 
 export type LimitedAction = "signUp" | "signIn" | "comment" | "reaction" | "generation";
 
-/** Charges `action` to the caller's IP and, where known, their member id (or, for sign-in, checks the account). */
+/** Charges `action` to the caller's address and, where known, their member id. */
 export function limit(action: LimitedAction, ip: string, who?: string): Verdict {
   switch (action) {
     case "signUp":
       return takeAll([[limits.signUpByIp, ip]]);
-    case "signIn": {
-      const account = limits.signInFailuresByAccount.peek(accountKey(who));
-      return account.ok ? takeAll([[limits.signInByIp, ip]]) : account;
-    }
+    case "signIn":
+      return takeAll([[limits.signInByIp, ip]]);
     case "comment":
       return takeAll([
         [limits.commentByIp, ip],
@@ -46,11 +44,4 @@ export function limit(action: LimitedAction, ip: string, who?: string): Verdict 
         [limits.generationByMember, who ?? ip],
       ]);
   }
-}
-
-const accountKey = (identifier: string | undefined) => (identifier ?? "").trim().toLowerCase();
-
-/** A failed sign-in for `identifier`: counts against that account whichever address it came from. */
-export function signInFailed(identifier: string): void {
-  limits.signInFailuresByAccount.take(accountKey(identifier));
 }

@@ -42,17 +42,6 @@ export class TokenBuckets {
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerSecond)) };
   }
 
-  /** Whether `key` has a token left, without taking it (for limits charged only on failure). */
-  peek(key: string): Verdict {
-    const { capacity, refillPerSecond, now } = this.#options;
-    const bucket = this.#buckets.get(key);
-    if (!bucket) return { ok: true, remaining: capacity };
-    const tokens = Math.min(capacity, bucket.tokens + ((now() - bucket.at) / 1000) * refillPerSecond);
-    return tokens >= 1
-      ? { ok: true, remaining: Math.floor(tokens) }
-      : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / refillPerSecond)) };
-  }
-
   get size(): number {
     return this.#buckets.size;
   }

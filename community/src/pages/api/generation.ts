@@ -4,6 +4,7 @@ import {
   clientIp,
   done,
   failed,
+  inputMessage,
   localeOfNext,
   readForm,
   safeNext,
@@ -15,22 +16,35 @@ import { generation, InvalidRequest, QuotaExceeded } from "../../lib/generation.
 import { checkGenerationForm } from "../../lib/generation-form.ts";
 import { paths, t } from "../../lib/i18n/index.ts";
 import { failedWith } from "../../lib/request-context.ts";
+import { controlIn, utf8 } from "../../lib/security/input.ts";
 import { limit } from "../../lib/security/limits.ts";
 
 /** POST /api/generation (multipart: the /write form) — validates, rate-limits, and starts a generation run. */
 export const POST: APIRoute = async (context) => {
   const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form);
+  if (!("get" in form)) return badBody(context, form, "/zh-CN/write");
   const next = safeNext(form.get("next"), "/zh-CN/write");
   const locale = localeOfNext(next);
   const session = context.locals.session;
   if (!session) return signInFirst(context, next);
+  const s = t(locale).write;
   const uploads = form.files("files");
   const files = await Promise.all(
-    uploads.slice(0, 11).map(async (file) => ({ name: file.name, content: await file.text() })),
+    uploads.slice(0, 11).map(async (file) => ({ name: file.name, content: utf8(await file.bytes()) })),
   );
-  const checked = checkGenerationForm(form, files, locale);
-  const s = t(locale).write;
+  // Uploaded text is read as strictly as typed text: UTF-8, no control characters but tabs and line breaks.
+  for (const file of files) {
+    const character = file.content === undefined ? undefined : controlIn(file.content, { multiline: true });
+    if (file.content !== undefined && !character) continue;
+    const problem = { kind: character ? "control" : "encoding", where: file.name, character } as const;
+    const message = inputMessage(problem, locale);
+    return failed(context, 400, "invalid_input", message, { next, form: "write", fields: { files: message } });
+  }
+  const checked = checkGenerationForm(
+    form,
+    files.map((file) => ({ name: file.name, content: file.content ?? "" })),
+    locale,
+  );
   if (!checked.ok)
     return failed(context, 400, "invalid", s.errors.fix, {
       next,

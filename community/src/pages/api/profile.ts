@@ -1,5 +1,4 @@
 import type { APIRoute } from "astro";
-import { updateSession } from "../../lib/auth/session.ts";
 import { updateMyProfile } from "../../lib/cms/member.ts";
 import { cmsFailed, done, failed, memberRequest } from "../../lib/endpoint.ts";
 import { t } from "../../lib/i18n/index.ts";
@@ -29,7 +28,6 @@ export const POST: APIRoute = async (context) => {
     return failed(context, 400, "invalid", t(locale).write.errors.fix, { next, form: "profile", fields, values });
   try {
     const profile = await updateMyProfile(session.jwt, { displayName, bio, links });
-    updateSession(context.cookies, { ...session, displayName: profile.displayName });
     return done(context, { next, message: t(locale).settingsPage.saved, data: profile });
   } catch (error) {
     return cmsFailed(context, error, { next, form: "profile", values });

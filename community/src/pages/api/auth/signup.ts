@@ -20,7 +20,7 @@ import { limit } from "../../../lib/security/limits.ts";
 /** POST /api/auth/signup {username, email, password} — creates the account, signs in, and goes home. */
 export const POST: APIRoute = async (context) => {
   const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form);
+  if (!("get" in form)) return badBody(context, form, "/zh-CN/");
   const next = safeNext(form.get("next"), "/zh-CN/");
   const locale = localeOfNext(next);
   const s = t(locale).auth;
@@ -44,14 +44,13 @@ export const POST: APIRoute = async (context) => {
     return failed(context, 400, "invalid", t(locale).write.errors.fix, { next: back, form: "signup", fields, values });
   }
   try {
-    const { jwt, user } = await signUp(parsed.data);
+    const { jwt, user } = await signUp(parsed.data, clientIp(context));
     const profile = await myProfile(jwt);
-    startSession(context.cookies, {
-      jwt,
-      userId: user.documentId,
-      handle: profile.handle,
-      displayName: profile.displayName,
-    });
+    await startSession(
+      context.cookies,
+      { jwt, userId: user.documentId, handle: profile.handle },
+      { userAgent: context.request.headers.get("user-agent"), address: clientIp(context) },
+    );
     return done(context, { next, message: s.signedUp(profile.displayName), data: { handle: profile.handle } });
   } catch (error) {
     if (error instanceof CmsError && error.status === 400 && /taken/i.test(error.message))
