@@ -4,18 +4,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SERVICE_VARIABLES, type VariableName, variableDefaults, variables } from "@inkstone/config";
 import { ROOT } from "./stack/paths.ts";
+import { SECRET_NAMES } from "./stack/secrets.ts";
 
 type Row = { name: VariableName; description: string; fallback: string | undefined; readers: string[] };
 
-const GENERATED_BY_LAUNCHER = new Set<VariableName>([
-  "APP_KEYS",
-  "API_TOKEN_SALT",
-  "ADMIN_JWT_SECRET",
-  "TRANSFER_TOKEN_SALT",
-  "JWT_SECRET",
-  "ENCRYPTION_KEY",
-  "MEILI_MASTER_KEY",
-]);
+// Secrets `npm start` generates: .env.example leaves them blank rather than suggest a value.
+const GENERATED_BY_LAUNCHER = new Set<string>(SECRET_NAMES);
 
 function rows(): Row[] {
   const defaults = variableDefaults();

@@ -128,10 +128,11 @@ describe("docker-compose.yml", () => {
     for (const [name, svc] of Object.entries(services)) expect(svc.container_name, name).toBeUndefined();
   });
 
-  it("publishes the community, the CMS, the docs site and the Temporal UI only, the UI on loopback", () => {
+  it("publishes the community, the CMS, the docs site and the Temporal UI only, the CMS and the UI on loopback", () => {
     const published = Object.entries(services).filter(([, svc]) => (svc.ports ?? []).length > 0);
     expect(published.map(([name]) => name).sort()).toEqual(["cms", "community", "site", "temporal-ui"]);
-    for (const entry of service("temporal-ui").ports ?? []) expect(String(entry)).toMatch(/^127\.0\.0\.1:/);
+    for (const name of ["cms", "temporal-ui"])
+      for (const entry of service(name).ports ?? []) expect(String(entry), name).toMatch(/^127\.0\.0\.1:/);
   });
 
   it("registers, and waits for, the Temporal namespace the apps use", () => {

@@ -303,7 +303,7 @@ describe("docs site build", () => {
       expect(sectionsWith(zh, "槽位")).toContain("/guide/creators#槽位");
       expect(sectionsWith(zh, "离线")).toContain("/guide/creators#the-offline-writer");
       expect(sectionsWith(zh, "队列").some((id) => id.startsWith("/guide/creators#"))).toBe(true);
-      expect(sectionsWith(zh, "封禁")).toEqual(["/guide/editors#封禁成员"]);
+      expect(sectionsWith(zh, "封禁")).toContain("/guide/editors#封禁成员");
       // Words, not clauses.
       expect(terms.filter((term) => term.length > 8 && /\p{Script=Han}/u.test(term))).toEqual([]);
     });
