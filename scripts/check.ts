@@ -4,7 +4,11 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./stack/paths.ts";
 
-const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
+/** A dependency's executable: the workspace's own copy when npm nested one there (astro is), else the root's. */
+const bin = (name: string, workspace?: string) => {
+  const nested = workspace && join(ROOT, workspace, "node_modules", ".bin", name);
+  return nested && existsSync(nested) ? nested : join(ROOT, "node_modules", ".bin", name);
+};
 const steps: [label: string, command: string, args: string[]][] = [
   ["typecheck scripts", bin("tsc"), ["-p", "tsconfig.json"]],
   ["typecheck config", bin("tsc"), ["-p", "config/tsconfig.json"]],
@@ -12,7 +16,7 @@ const steps: [label: string, command: string, args: string[]][] = [
   ["typecheck workflows", bin("tsc"), ["-p", "workflows/tsconfig.json"]],
   ["typecheck cms", bin("tsc"), ["-p", "cms/tsconfig.json", "--noEmit"]],
   ["typecheck cms tests", bin("tsc"), ["-p", "cms/test/tsconfig.json"]],
-  ["typecheck community", bin("astro"), ["check", "--root", "community"]],
+  ["typecheck community", bin("astro", "community"), ["check", "--root", "community"]],
   ["typecheck site", bin("tsc"), ["-p", "site/tsconfig.json"]],
   ["lint and format", bin("biome"), ["check", "."]],
 ];
