@@ -1,5 +1,5 @@
-import { errorMessage } from "@inkstone/config/logger";
 import type { Core } from "@strapi/strapi";
+import { type Chore, startChore } from "./chore.ts";
 import { log } from "./log.ts";
 import { pruneExpiredSessions } from "./member-sessions.ts";
 import { pruneSigninThrottle } from "./signin-throttle.ts";
@@ -7,31 +7,22 @@ import { pruneSigninThrottle } from "./signin-throttle.ts";
 /** Expired sessions and stale throttle rows only cost space, so a sweep every ten minutes is plenty. */
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
-let timer: NodeJS.Timeout | undefined;
-let sweeping: Promise<void> | undefined;
+let chore: Chore | undefined;
 
-/** Deletes expired member sessions and sign-in throttle rows too old to count, now and every ten minutes. */
+/**
+ * Deletes expired member sessions and sign-in throttle rows too old to count, now and every ten minutes. Nothing is
+ * lost when a sweep fails: expired sessions are refused when read anyway.
+ */
 export function startHousekeeping(strapi: Core.Strapi): void {
-  const sweep = async () => {
-    try {
-      const db = strapi.db.connection;
-      const sessions = await pruneExpiredSessions(db);
-      const throttle = await pruneSigninThrottle(db);
-      if (sessions || throttle) log().debug({ sessions, throttle }, "Housekeeping: pruned expired rows.");
-    } catch (error) {
-      // Nothing is lost: expired sessions are refused when read anyway, and the next sweep tries again.
-      log().warn({ error: errorMessage(error) }, "Housekeeping: could not prune expired rows; will retry.");
-    }
-  };
-  sweeping = sweep();
-  timer = setInterval(() => {
-    sweeping = sweep();
-  }, SWEEP_EVERY_MS).unref();
+  chore = startChore("Housekeeping", SWEEP_EVERY_MS, async () => {
+    const db = strapi.db.connection;
+    const sessions = await pruneExpiredSessions(db);
+    const throttle = await pruneSigninThrottle(db);
+    if (sessions || throttle) log().debug({ sessions, throttle }, "Housekeeping: pruned expired rows.");
+  });
 }
 
 export async function stopHousekeeping(): Promise<void> {
-  clearInterval(timer);
-  timer = undefined;
-  // Let a sweep in progress finish before Strapi closes the database pool under it.
-  await sweeping;
+  await chore?.stop();
+  chore = undefined;
 }

@@ -2,6 +2,7 @@ import { errorMessage } from "@inkstone/config/logger";
 import { connectIndex, type SyncHandle, startSync } from "@inkstone/search";
 import type { Core } from "@strapi/strapi";
 import { env } from "../env.ts";
+import { type Chore, startChore } from "./chore.ts";
 import { log } from "./log.ts";
 import { pruneOutbox } from "./outbox.ts";
 import { outboxStore } from "./search-source.ts";
@@ -10,8 +11,7 @@ import { outboxStore } from "./search-source.ts";
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 let handle: SyncHandle | undefined;
-let pruneTimer: NodeJS.Timeout | undefined;
-let pruning: Promise<void> | undefined;
+let pruning: Chore | undefined;
 
 /** The articles index as the CMS reaches it: with the indexing key, never the master key. */
 export function articleIndex() {
@@ -35,19 +35,11 @@ export function startSearchSync(strapi: Core.Strapi): void {
         );
     },
   });
-  const prune = async () => {
-    try {
-      const pruned = await pruneOutbox(strapi.db.connection);
-      if (pruned) log().debug({ pruned }, "Search outbox: pruned processed rows.");
-    } catch (error) {
-      // Nothing is lost (only processed rows go): the next prune tries again.
-      log().warn({ error: errorMessage(error) }, "Search outbox: could not prune processed rows; will retry.");
-    }
-  };
-  pruning = prune();
-  pruneTimer = setInterval(() => {
-    pruning = prune();
-  }, PRUNE_EVERY_MS).unref();
+  // Only processed rows go, so a failed prune loses nothing: the next one tries again.
+  pruning = startChore("Search outbox prune", PRUNE_EVERY_MS, async () => {
+    const pruned = await pruneOutbox(strapi.db.connection);
+    if (pruned) log().debug({ pruned }, "Search outbox: pruned processed rows.");
+  });
 }
 
 /** Drain now: called once a change that wrote outbox rows has committed. */
@@ -56,10 +48,8 @@ export function wakeSearchSync(): void {
 }
 
 export async function stopSearchSync(): Promise<void> {
-  clearInterval(pruneTimer);
-  pruneTimer = undefined;
-  // Let a prune in progress finish before Strapi closes the database pool under it.
-  await pruning;
+  await pruning?.stop();
+  pruning = undefined;
   await handle?.stop();
   handle = undefined;
 }

@@ -16,3 +16,12 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
   const summary = fieldErrors.map((e) => (e.path.length ? `${e.path.join(".")}: ${e.message}` : e.message)).join("; ");
   throw new errors.ValidationError(summary, { errors: fieldErrors });
 }
+
+/**
+ * Answers 403 with a machine-readable `code` beside Strapi's error shape. Set on the context rather than thrown:
+ * Strapi replaces a thrown ForbiddenError's message with a bare "Forbidden", and callers act on the code.
+ */
+export function forbidWithCode(ctx: { status?: number; body?: unknown }, code: string, message: string): void {
+  ctx.status = 403;
+  ctx.body = { data: null, error: { status: 403, name: "ForbiddenError", code, message, details: { code } } };
+}

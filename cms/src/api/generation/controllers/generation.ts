@@ -4,7 +4,7 @@ import { errors } from "@strapi/utils";
 import { z } from "zod";
 import { notify } from "../../../lib/notify.ts";
 import { readingMinutes, shortHash, slugify } from "../../../lib/slugs.ts";
-import { parse } from "../../../lib/validate.ts";
+import { forbidWithCode, parse } from "../../../lib/validate.ts";
 
 const ARTICLE = "api::article.article";
 const runId = z.string().regex(/^[A-Za-z0-9:_.-]{1,200}$/, { error: "expected a run id (letters, digits, : _ . -)" });
@@ -74,17 +74,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         });
       // Before anything is written (tags included): a blocked member's runs save nothing.
       if ((await creator(input.creatorId))?.blocked) {
-        ctx.status = 403;
-        ctx.body = {
-          data: null,
-          error: {
-            status: 403,
-            name: "ForbiddenError",
-            code: "creator_blocked",
-            message: "The creator's account is blocked; this run's draft is not saved.",
-            details: { code: "creator_blocked" },
-          },
-        };
+        forbidWithCode(ctx, "creator_blocked", "The creator's account is blocked; this run's draft is not saved.");
         return;
       }
       const profile = await creatorProfile(input.creatorId);

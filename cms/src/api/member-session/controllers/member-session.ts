@@ -4,7 +4,7 @@ import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
 import { z } from "zod";
 import { MEMBER_SESSION, MEMBER_SESSIONS_TABLE } from "../../../lib/member-sessions.ts";
-import { parse } from "../../../lib/validate.ts";
+import { forbidWithCode, parse } from "../../../lib/validate.ts";
 
 const USER = "plugin::users-permissions.user";
 /** A sealed JWT is the community's encrypted copy of the member's CMS token: a few hundred bytes in practice. */
@@ -71,17 +71,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           errors: [{ path: ["userId"], message: "no member with that id", name: "ValidationError" }],
         });
       if (user.blocked) {
-        ctx.status = 403;
-        ctx.body = {
-          data: null,
-          error: {
-            status: 403,
-            name: "ForbiddenError",
-            code: "member_blocked",
-            message: "This account is blocked.",
-            details: { code: "member_blocked" },
-          },
-        };
+        forbidWithCode(ctx, "member_blocked", "This account is blocked.");
         return;
       }
       if (await sessionByHash(input.tokenHash))
