@@ -24,6 +24,7 @@ export async function fetchJson<T extends z.ZodType>(
   });
   if (!response.ok) {
     // An unreadable error body leaves the status alone to explain the failure.
+    // The status is the error; an unreadable body only leaves the detail out.
     const detail = (await response.text().catch(() => "")).slice(0, 200);
     throw Object.assign(new Error(`${new URL(url).host} answered ${response.status} ${detail}`.trim()), {
       status: response.status,

@@ -101,6 +101,7 @@ async function call<S extends z.ZodType>(
     throw new CmsError(503, "cms_unavailable", "The CMS is not answering; try again shortly.", {}, error);
   }
   // A body cut off mid-way reads as empty: a success then fails the schema (bad_response), an error keeps its status.
+  // A body cut off mid-read is judged by the status alone, as an empty one would be.
   const text = await response.text().catch(() => "");
   let json: unknown = null;
   try {
