@@ -14,6 +14,7 @@ export type Service = {
   depends_on?: string[] | Record<string, { condition?: string }>;
   healthcheck?: { test?: string | string[]; disable?: boolean };
   ports?: (string | number | { target: number | string; published?: number | string; host_ip?: string })[];
+  profiles?: string[];
   volumes?: (string | { type?: string; source?: string; target: string })[];
   deploy?: { replicas?: number | string };
   restart?: string;

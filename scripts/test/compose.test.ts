@@ -133,6 +133,9 @@ describe("docker-compose.yml", () => {
     expect(published.map(([name]) => name).sort()).toEqual(["cms", "community", "site", "temporal-ui"]);
     for (const name of ["cms", "temporal-ui"])
       for (const entry of service(name).ports ?? []) expect(String(entry), name).toMatch(/^127\.0\.0\.1:/);
+    // Temporal's own port is never published, and its UI (no login) runs only on the operator's request.
+    expect(service("temporal").ports ?? []).toEqual([]);
+    expect(service("temporal-ui").profiles).toEqual(["ops"]);
   });
 
   it("registers, and waits for, the Temporal namespace the apps use", () => {
