@@ -10,11 +10,16 @@ export type LoadResult = {
   firstError?: string;
 };
 
+export type LoadOptions = { connections?: number; seconds?: number; headers?: Record<string, string> };
+
 /**
- * Keeps `connections` keep-alive connections busy with GETs of `url` for `seconds` and counts what comes back.
- * Anything but a 200 with a body counts as an error.
+ * Keeps `connections` keep-alive connections busy with GETs of `url` (with `headers`) for `seconds` and counts what
+ * comes back. Anything but a 200 with a body counts as an error. Bodies are counted, not decoded.
  */
-export async function load(url: string, { connections = 200, seconds = 10 } = {}): Promise<LoadResult> {
+export async function load(
+  url: string,
+  { connections = 200, seconds = 10, headers = {} }: LoadOptions = {},
+): Promise<LoadResult> {
   const target = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];
@@ -26,7 +31,7 @@ export async function load(url: string, { connections = 200, seconds = 10 } = {}
     new Promise<void>((resolve) => {
       const t0 = performance.now();
       const req = request(
-        { host: target.hostname, port: target.port, path: target.pathname + target.search, agent },
+        { host: target.hostname, port: target.port, path: target.pathname + target.search, agent, headers },
         (res) => {
           let bytes = 0;
           res.on("data", (chunk: Buffer) => {

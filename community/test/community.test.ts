@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { webhookHeaders } from "@inkstone/config/webhook";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -80,7 +81,7 @@ describe("the article page", () => {
     const second = await reader.get(path);
     expect([first.headers.get("x-cache"), second.headers.get("x-cache")]).toEqual(["MISS", "HIT"]);
     expect(second.headers.get("cache-control")).toMatch(/^public, max-age=0, s-maxage=\d+, stale-while-revalidate=\d+/);
-    expect(second.headers.get("vary")).toBe("Cookie");
+    expect(second.headers.get("vary")).toBe("Cookie, Accept-Encoding");
     expect(second.text).toBe(first.text);
   });
 
@@ -445,6 +446,121 @@ describe("personal pages", () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).not.toMatch(/eyJ/);
+  });
+});
+
+/** A GET or HEAD as sent on the wire: the body's bytes as they came (fetch would decode them). */
+function raw(
+  path: string,
+  headers: Record<string, string> = {},
+  method = "GET",
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(new URL(path, base), { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const decode = (reply: Awaited<ReturnType<typeof raw>>): string => {
+  const encoding = reply.headers["content-encoding"];
+  if (encoding === "br") return brotliDecompressSync(reply.body).toString();
+  if (encoding === "gzip") return gunzipSync(reply.body).toString();
+  expect(encoding).toBeUndefined();
+  return reply.body.toString();
+};
+
+describe("compressed responses", () => {
+  it("serve a cached page as brotli, gzip or identity by Accept-Encoding, all the same HTML, each with its ETag", async () => {
+    const path = `/en/a/${related.slug}`;
+    await raw(path);
+    const replies = {
+      br: await raw(path, { "accept-encoding": "gzip, deflate, br, zstd" }),
+      gzip: await raw(path, { "accept-encoding": "gzip, br;q=0" }),
+      identity: await raw(path),
+    };
+    const html = decode(replies.identity);
+    expect(html).toContain("<html");
+    for (const [coding, reply] of Object.entries(replies)) {
+      expect(reply.status, coding).toBe(200);
+      expect(reply.headers["x-cache"], coding).toBe("HIT");
+      expect(reply.headers["content-encoding"], coding).toBe(coding === "identity" ? undefined : coding);
+      expect(reply.headers.vary, coding).toBe("Cookie, Accept-Encoding");
+      expect(Number(reply.headers["content-length"]), coding).toBe(reply.body.byteLength);
+      expect(decode(reply), coding).toBe(html);
+    }
+    expect(replies.br.body.byteLength).toBeLessThan(html.length / 3);
+    expect(new Set(Object.values(replies).map((r) => r.headers.etag)).size).toBe(3);
+  });
+
+  it("answer 304 without a body or an encoding when the client holds the variant, and HEAD uncompressed", async () => {
+    const path = `/en/a/${related.slug}`;
+    const first = await raw(path, { "accept-encoding": "br" });
+    const etag = String(first.headers.etag);
+    const notModified = await raw(path, { "accept-encoding": "br", "if-none-match": etag });
+    expect(notModified.status).toBe(304);
+    expect(notModified.body.byteLength).toBe(0);
+    expect(notModified.headers["content-encoding"]).toBeUndefined();
+    expect(notModified.headers.etag).toBe(etag);
+    expect(notModified.headers.vary).toContain("Accept-Encoding");
+    // The identity body's ETag is not the brotli one's: a client switching codings gets the body again.
+    expect((await raw(path, { "if-none-match": etag })).status).toBe(200);
+    const head = await raw(path, { "accept-encoding": "br" }, "HEAD");
+    expect(head.status).toBe(200);
+    expect(head.headers["content-encoding"]).toBeUndefined();
+    expect(head.headers.vary).toContain("Accept-Encoding");
+    expect(head.body.byteLength).toBe(0);
+  });
+
+  it("compress the RSS feed and the sitemap, and JSON past the threshold only", async () => {
+    for (const path of ["/en/rss.xml", "/sitemap.xml"]) {
+      const identity = await raw(path);
+      const br = await raw(path, { "accept-encoding": "br" });
+      expect(br.headers["content-encoding"], path).toBe("br");
+      expect(br.headers.vary, path).toContain("Accept-Encoding");
+      expect(decode(br), path).toBe(decode(identity));
+    }
+    const health = await raw("/health", { "accept-encoding": "gzip" });
+    const json = decode(health);
+    expect(JSON.parse(json)).toHaveProperty("status");
+    expect(health.headers["content-type"]).toContain("application/json");
+    expect(health.headers.vary).toBe("Accept-Encoding");
+    expect(health.headers["content-encoding"]).toBe(Buffer.byteLength(json) >= 1024 ? "gzip" : undefined);
+    const refusal = await raw("/api/comments?x=%00", { "accept-encoding": "br", accept: "application/json" });
+    expect(refusal.status).toBe(400);
+    expect(JSON.parse(decode(refusal)).error.code).toBeTruthy();
+  });
+
+  it("stream a signed-in member's page compressed, private, and correct", async () => {
+    const member = new Visitor(base);
+    const joined = await member.post("/api/auth/signup", {
+      username: "compressed-reader",
+      email: "compressed-reader@example.test",
+      password: "Passw0rd-long",
+      next: "/en/",
+    });
+    expect(joined.status, joined.text).toBe(303);
+    const cookie = `inkstone_session=${member.cookie("inkstone_session")}`;
+    for (const path of [`/en/a/${article.slug}`, "/en/settings"]) {
+      const br = await raw(path, { cookie, accept: "text/html", "accept-encoding": "br" });
+      const gzip = await raw(path, { cookie, accept: "text/html", "accept-encoding": "gzip" });
+      for (const reply of [br, gzip]) {
+        expect(reply.status, path).toBe(200);
+        expect(reply.headers["cache-control"], path).toBe("private, no-store");
+        expect(reply.headers["x-cache"], path).toBeUndefined();
+        expect(reply.headers.vary, path).toContain("Accept-Encoding");
+      }
+      expect([br.headers["content-encoding"], gzip.headers["content-encoding"]], path).toEqual(["br", "gzip"]);
+      for (const html of [decode(br), decode(gzip)]) {
+        expect(html, path).toContain("</html>");
+        expect(html, path).toContain(path === "/en/settings" ? "compressed-reader" : "Citations keep drafts honest");
+      }
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { APIContext, MiddlewareNext } from "astro";
 import { describe, expect, it, vi } from "vitest";
 import type { CachedPage } from "../src/lib/cache/page-cache.ts";
@@ -118,12 +119,30 @@ describe("the page cache middleware", () => {
     let t = 0;
     const cache = new SwrCache<CachedPage>({ freshMs: 1000, staleMs: 60_000, retryMs: 0, now: () => t });
     const middleware = cacheMiddleware({ cache, bypass: () => false });
-    const get = async (p: ReturnType<typeof page>, path = "/en/a/x", headers: Record<string, string> = {}) => {
+    const get = async (
+      p: ReturnType<typeof page>,
+      path = "/en/a/x",
+      headers: Record<string, string> = {},
+      inspect?: (response: Response) => Promise<void>,
+    ) => {
       const ctx = context(path, { headers });
       const response = (await middleware(ctx, p.render(ctx))) as Response;
+      await inspect?.(response);
       return { response, text: await response.text(), state: response.headers.get("x-cache") };
     };
     return { cache, get, advance: (ms: number) => (t += ms) };
+  };
+  /** A page's raw bytes, as sent (compressed or not). */
+  const fetchRaw = async (
+    get: ReturnType<typeof setup>["get"],
+    p: ReturnType<typeof page>,
+    headers: Record<string, string>,
+  ) => {
+    let raw = Buffer.alloc(0);
+    const reply = await get(p, "/en/a/x", headers, async (response) => {
+      raw = Buffer.from(await response.clone().arrayBuffer());
+    });
+    return { response: reply.response, body: raw };
   };
 
   it("renders once, then serves from memory with CDN headers", async () => {
@@ -133,9 +152,48 @@ describe("the page cache middleware", () => {
     const hit = await get(p);
     expect(hit).toMatchObject({ text: "hello #1", state: "HIT" });
     expect(hit.response.headers.get("cache-control")).toMatch(/^public, .*s-maxage=\d+, stale-while-revalidate=\d+/);
-    expect(hit.response.headers.get("vary")).toBe("Cookie");
+    expect(hit.response.headers.get("vary")).toBe("Cookie, Accept-Encoding");
     expect(hit.response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(p.renders).toBe(1);
+  });
+
+  it("compresses a page once when it stores it, and serves each coding with its own ETag, or 304", async () => {
+    const { get } = setup();
+    const p = page(`<p>${"a long page ".repeat(300)}</p>`);
+    const stored = await get(p, "/en/a/x", { "accept-encoding": "br" });
+    expect(stored.state).toBe("MISS");
+    const replies = {
+      br: await fetchRaw(get, p, { "accept-encoding": "gzip, deflate, br" }),
+      gzip: await fetchRaw(get, p, { "accept-encoding": "gzip;q=1, br;q=0.5" }),
+      identity: await fetchRaw(get, p, {}),
+    };
+    expect(p.renders).toBe(1);
+    expect(brotliDecompressSync(replies.br.body).toString()).toBe(replies.identity.body.toString());
+    expect(gunzipSync(replies.gzip.body).toString()).toBe(replies.identity.body.toString());
+    for (const [coding, reply] of Object.entries(replies)) {
+      const headers = reply.response.headers;
+      expect(headers.get("content-encoding"), coding).toBe(coding === "identity" ? null : coding);
+      expect(headers.get("vary"), coding).toBe("Cookie, Accept-Encoding");
+      expect(Number(headers.get("content-length")), coding).toBe(reply.body.byteLength);
+    }
+    const etags = Object.values(replies).map((r) => r.response.headers.get("etag"));
+    expect(new Set(etags).size).toBe(3);
+    const again = await get(p, "/en/a/x", { "accept-encoding": "br", "if-none-match": String(etags[0]) });
+    expect(again.response.status).toBe(304);
+    expect(again.text).toBe("");
+    expect(again.response.headers.get("content-encoding")).toBeNull();
+    // Another variant's ETag is not this one's.
+    const other = await get(p, "/en/a/x", { "accept-encoding": "br", "if-none-match": String(etags[2]) });
+    expect(other.response.status).toBe(200);
+  });
+
+  it("does not compress a page too small to gain from it", async () => {
+    const { get } = setup();
+    const p = page("tiny");
+    await get(p);
+    const hit = await fetchRaw(get, p, { "accept-encoding": "br" });
+    expect(hit.response.headers.get("content-encoding")).toBeNull();
+    expect(hit.body.toString()).toBe("tiny #1");
   });
 
   it("serves stale at once while one background render refreshes", async () => {

@@ -94,4 +94,19 @@ describe("stale-while-revalidate cache", () => {
     expect(cache.lookup("k0")).toBeUndefined();
     expect(cache.lookup("k4")?.entry.value).toBe(4);
   });
+
+  it("drops the oldest entries past maxWeight, counting a replaced or deleted entry's weight once", async () => {
+    const cache = new SwrCache<string>({ freshMs: 1000, staleMs: 1000, maxWeight: 10, weigh: (v) => v.length });
+    await cache.refresh("a", async () => ({ value: "aaaa", tags: [] }));
+    await cache.refresh("b", async () => ({ value: "bbbb", tags: [] }));
+    expect(cache.weight).toBe(8);
+    await cache.refresh("a", async () => ({ value: "aaaaa", tags: [] }));
+    expect([cache.weight, cache.size]).toEqual([9, 2]);
+    await cache.refresh("c", async () => ({ value: "ccc", tags: [] }));
+    // 12 > 10: the oldest stored (b) goes.
+    expect(cache.lookup("b")).toBeUndefined();
+    expect([cache.weight, cache.size]).toEqual([8, 2]);
+    cache.delete("a");
+    expect(cache.weight).toBe(3);
+  });
 });

@@ -1,8 +1,18 @@
+import { createHash } from "node:crypto";
 import type { MiddlewareHandler } from "astro";
 import { FLASH_COOKIE } from "../lib/auth/flash.ts";
 import { SESSION_COOKIE } from "../lib/auth/session.ts";
 import { type CachedPage, PRIVATE_CACHE_CONTROL, PUBLIC_CACHE_CONTROL } from "../lib/cache/page-cache.ts";
 import type { Entry, Loaded, SwrCache } from "../lib/cache/swr.ts";
+import {
+  type CompressedCoding,
+  compressBytes,
+  compressible,
+  etagMatches,
+  MIN_COMPRESS_BYTES,
+  negotiate,
+  variantEtag,
+} from "../lib/compression.ts";
 import { currentRequest, requestLog } from "../lib/request-context.ts";
 import { SECURITY_HEADERS } from "./headers.ts";
 
@@ -11,15 +21,31 @@ const PAGES = /^\/(zh-CN|en)(\/|$)|^\/(sitemap\.xml|robots\.txt)$/;
 
 type Options = { cache: SwrCache<CachedPage>; bypass: () => boolean };
 
-function serve(entry: Entry<CachedPage>, state: string): Response {
-  return new Response(entry.value.body, {
+/**
+ * A cached page in the coding the request accepts (a variant compressed when it was stored), or 304 when the client
+ * already holds that variant. Each variant has its own ETag, so no cache mixes a compressed body up with another.
+ */
+function serve(entry: Entry<CachedPage>, state: string, request: Request): Response {
+  const page = entry.value;
+  const wanted = negotiate(request.headers.get("accept-encoding"));
+  const coding = wanted !== "identity" && page.variants[wanted] ? wanted : "identity";
+  const body = coding === "identity" ? page.body : (page.variants[coding] as Uint8Array<ArrayBuffer>);
+  const etag = variantEtag(page.etag, coding);
+  const headers: Record<string, string> = {
+    ...SECURITY_HEADERS,
+    "cache-control": PUBLIC_CACHE_CONTROL,
+    vary: "Cookie, Accept-Encoding",
+    etag,
+    "x-cache": state,
+  };
+  if (etagMatches(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+  return new Response(body, {
     status: 200,
     headers: {
-      ...SECURITY_HEADERS,
-      "content-type": entry.value.contentType,
-      "cache-control": PUBLIC_CACHE_CONTROL,
-      vary: "Cookie",
-      "x-cache": state,
+      ...headers,
+      "content-type": page.contentType,
+      "content-length": String(body.byteLength),
+      ...(coding === "identity" ? {} : { "content-encoding": coding }),
     },
   });
 }
@@ -65,14 +91,25 @@ function cacheKey(url: URL): string {
 
 const withCharset = (type: string) => (type.includes("charset") ? type : `${type}; charset=utf-8`);
 
-/** Keeps a rendered page when it is a public page's 200; anything else (an error, a redirect) is not kept. */
+const CODINGS: readonly CompressedCoding[] = ["br", "gzip"];
+
+/**
+ * Keeps a rendered public page's 200 (anything else, an error or a redirect, is not kept), compressed once here, in
+ * both codings, off the main thread: every later hit is served as stored.
+ */
 async function toLoaded(response: Response, locals: App.Locals): Promise<Loaded<CachedPage>> {
   if (response.status !== 200 || !locals.cache || locals.session || locals.flash) return undefined;
   const body = new Uint8Array(await response.arrayBuffer());
-  return {
-    value: { body, contentType: withCharset(response.headers.get("content-type") ?? "text/html") },
-    tags: locals.cache.tags,
-  };
+  const contentType = withCharset(response.headers.get("content-type") ?? "text/html");
+  const variants: CachedPage["variants"] = {};
+  if (compressible(contentType) && body.byteLength >= MIN_COMPRESS_BYTES) {
+    const compressed = await Promise.all(CODINGS.map((coding) => compressBytes(body, coding)));
+    CODINGS.forEach((coding, i) => {
+      variants[coding] = compressed[i];
+    });
+  }
+  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+  return { value: { body, contentType, etag, variants }, tags: locals.cache.tags };
 }
 
 /**
@@ -90,7 +127,7 @@ export function cacheMiddleware({ cache, bypass }: Options): MiddlewareHandler {
 
     const key = cacheKey(url);
     const hit = cache.lookup(key);
-    if (hit?.state === "fresh") return serve(hit.entry, "HIT");
+    if (hit?.state === "fresh") return serve(hit.entry, "HIT", request);
     if (hit?.state === "stale") {
       if (cache.shouldRefresh(key))
         void cache.refresh(key, async () => {
@@ -106,14 +143,14 @@ export function cacheMiddleware({ cache, bypass }: Options): MiddlewareHandler {
             throw error;
           }
         });
-      return serve(hit.entry, "STALE");
+      return serve(hit.entry, "STALE", request);
     }
 
     // Missing or invalidated. Someone already rendering this page? Share their result.
     const pending = cache.inflight(key);
     if (pending) {
       const shared = await pending;
-      if (shared) return serve(shared, "HIT");
+      if (shared) return serve(shared, "HIT", request);
       return finish(await next(), locals);
     }
     // Set inside the loader; declared this way so that TypeScript does not take them for always undefined below.
@@ -129,13 +166,13 @@ export function cacheMiddleware({ cache, bypass }: Options): MiddlewareHandler {
         throw error;
       }
     });
-    if (entry) return serve(entry, "MISS");
+    if (entry) return serve(entry, "MISS", request);
     const rendered = own;
     if (!failure && rendered && rendered.status < 500) return finish(rendered, locals);
     // The render failed: the last good version beats an error page.
     if (hit) {
       renderFailed(key, failure ?? { status: rendered?.status ?? 500 }, "serving the last good page");
-      return serve(hit.entry, "STALE-IF-ERROR");
+      return serve(hit.entry, "STALE-IF-ERROR", request);
     }
     if (!failure && rendered) return finish(rendered, locals);
     throw failure?.error;

@@ -4,6 +4,7 @@ import { env } from "../lib/env.ts";
 import { logger } from "../lib/log.ts";
 import { type TrustedProxies, trustedProxies } from "../lib/security/client-address.ts";
 import { cacheMiddleware } from "./cache.ts";
+import { compressionMiddleware } from "./compression.ts";
 import { errorsMiddleware } from "./errors.ts";
 import { headersMiddleware } from "./headers.ts";
 import { inputGuard } from "./input.ts";
@@ -14,13 +15,14 @@ import { sessionMiddleware } from "./session.ts";
 let proxies: TrustedProxies | undefined;
 
 /**
- * Outermost first. Every request gets its id, client address and log line; a path or query holding control
- * characters or broken encoding is refused; then the page cache answers anonymous GETs of public pages before
- * anything else runs (a hit carries its own security headers); everything else gets security headers, a 503 when the
+ * Outermost first. Every request gets its id, client address and log line; every text response is compressed on its
+ * way out (cache hits arrive compressed already); a path or query holding control characters or broken encoding is
+ * refused; then the page cache answers anonymous GETs of public pages before anything else runs (a hit carries its own security headers); everything else gets security headers, a 503 when the
  * CMS is down (and a clean answer when it ends a member's session), the CSRF origin check, and the session.
  */
 export const onRequest = sequence(
   requestMiddleware({ trustedProxies: () => (proxies ??= trustedProxies(env().TRUSTED_PROXIES)), log: logger }),
+  compressionMiddleware,
   inputGuard,
   cacheMiddleware({ cache: pageCache, bypass: cacheBypassed }),
   headersMiddleware,

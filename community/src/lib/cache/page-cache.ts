@@ -1,8 +1,28 @@
 import { type ChangeEvent, LOCALES } from "@inkstone/config";
+import type { CompressedCoding } from "../compression.ts";
 import { SwrCache } from "./swr.ts";
 
-/** A rendered public page as the cache keeps it: bytes, not a stream, so a hit costs no rendering at all. */
-export type CachedPage = { body: Uint8Array<ArrayBuffer>; contentType: string };
+/**
+ * A rendered public page as the cache keeps it: bytes, not a stream, so a hit costs no rendering at all; and the same
+ * bytes compressed once when stored (brotli and gzip, for text of at least MIN_COMPRESS_BYTES), so a hit costs no
+ * compression either. `etag` is the identity body's; each variant's is derived from it (src/lib/compression.ts).
+ */
+export type CachedPage = {
+  body: Uint8Array<ArrayBuffer>;
+  contentType: string;
+  etag: string;
+  variants: Partial<Record<CompressedCoding, Uint8Array<ArrayBuffer>>>;
+};
+
+/** What a page holds in memory: its body and every compressed variant. */
+export function pageBytes(page: CachedPage): number {
+  let bytes = page.body.byteLength;
+  for (const variant of Object.values(page.variants)) bytes += variant?.byteLength ?? 0;
+  return bytes;
+}
+
+/** The page cache's memory bound, variants counted: room for 5000 typical pages (~40 KB each with both variants). */
+export const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 
 export const FRESH_SECONDS = 60;
 /** Long enough to ride out a CMS outage; webhooks invalidate changed pages long before this runs out. */
@@ -13,6 +33,8 @@ export const pageCache = new SwrCache<CachedPage>({
   freshMs: FRESH_SECONDS * 1000,
   staleMs: STALE_SECONDS * 1000,
   maxEntries: 5000,
+  maxWeight: MAX_CACHE_BYTES,
+  weigh: pageBytes,
 });
 
 /** What CDNs and browsers are told about public pages: shared caches may keep them briefly and serve them stale. */

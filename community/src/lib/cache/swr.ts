@@ -1,4 +1,4 @@
-export type SwrOptions = {
+export type SwrOptions<V> = {
   /** How long an entry is served without asking anyone. */
   freshMs: number;
   /** How long past that it may still be served while a refresh runs, or while the source is down. */
@@ -6,6 +6,9 @@ export type SwrOptions = {
   /** After a failed refresh, how long before the next attempt (a down CMS is not asked once per request). */
   retryMs?: number;
   maxEntries?: number;
+  /** A bound on the sum of `weigh(value)` over all entries (bytes, for pages); unbounded without `weigh`. */
+  maxWeight?: number;
+  weigh?: (value: V) => number;
   now?: () => number;
 };
 
@@ -27,17 +30,27 @@ export type Loaded<V> = { value: V; tags: readonly string[] } | undefined;
 /**
  * A stale-while-revalidate cache: entries are fresh for `freshMs`, then served stale for up to `staleMs` more while
  * one refresh per key runs in the background. A failed refresh keeps the stale entry, so readers keep getting pages
- * while the source is down. Bounded by `maxEntries`, least recently stored first out.
+ * while the source is down. Bounded by `maxEntries` and, when values are weighed, by `maxWeight`: least recently
+ * stored first out.
  */
 export class SwrCache<V> {
   readonly #entries = new Map<string, Entry<V>>();
   readonly #inflight = new Map<string, Promise<Entry<V> | undefined>>();
-  readonly #options: Required<SwrOptions>;
+  readonly #options: Required<Omit<SwrOptions<V>, "weigh">> & Pick<SwrOptions<V>, "weigh">;
+  /** The entries' weights, kept so an eviction or a replacement subtracts exactly what was added. */
+  readonly #weights = new Map<string, number>();
+  #weight = 0;
   /** Bumped by every invalidation, so a load that overlapped one knows its result may predate the change. */
   #epoch = 0;
 
-  constructor(options: SwrOptions) {
-    this.#options = { retryMs: 5000, maxEntries: 5000, now: () => Date.now(), ...options };
+  constructor(options: SwrOptions<V>) {
+    this.#options = {
+      retryMs: 5000,
+      maxEntries: 5000,
+      maxWeight: Number.POSITIVE_INFINITY,
+      now: () => Date.now(),
+      ...options,
+    };
   }
 
   /** The entry for `key` and how usable it is; entries past the stale window are gone. */
@@ -46,7 +59,7 @@ export class SwrCache<V> {
     if (!entry) return undefined;
     const age = this.#options.now() - entry.storedAt;
     if (age > this.#options.freshMs + this.#options.staleMs) {
-      this.#entries.delete(key);
+      this.#remove(key);
       return undefined;
     }
     if (entry.invalidated) return { entry, state: "invalidated" };
@@ -104,13 +117,22 @@ export class SwrCache<V> {
   }
 
   #store(key: string, entry: Entry<V>): void {
-    this.#entries.delete(key);
+    this.#remove(key);
     this.#entries.set(key, entry);
-    while (this.#entries.size > this.#options.maxEntries) {
+    const weight = this.#options.weigh?.(entry.value) ?? 0;
+    this.#weights.set(key, weight);
+    this.#weight += weight;
+    while (this.#entries.size > this.#options.maxEntries || this.#weight > this.#options.maxWeight) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
-      this.#entries.delete(oldest);
+      this.#remove(oldest);
     }
+  }
+
+  #remove(key: string): void {
+    this.#entries.delete(key);
+    this.#weight -= this.#weights.get(key) ?? 0;
+    this.#weights.delete(key);
   }
 
   /** Marks every entry carrying any of `tags` as invalidated; returns how many. */
@@ -129,10 +151,15 @@ export class SwrCache<V> {
 
   /** Forgets `key` (the page it held is gone for good). */
   delete(key: string): void {
-    this.#entries.delete(key);
+    this.#remove(key);
   }
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** The sum of the entries' weights (0 when values are not weighed). */
+  get weight(): number {
+    return this.#weight;
   }
 }
