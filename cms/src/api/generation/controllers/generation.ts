@@ -35,18 +35,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return profile;
   };
 
-  /** Tags by name, created when missing (their slugs made ASCII-safe). */
+  const findTag = (name: string) => strapi.documents("api::tag.tag").findFirst({ filters: { name } });
+
+  /** A tag by name, created when missing (its slug made ASCII-safe). */
+  const tagId = async (name: string): Promise<string> => {
+    const found = await findTag(name);
+    if (found) return found.documentId;
+    try {
+      const slug = `${slugify(name, "tag")}-${shortHash(name)}`;
+      return (await strapi.documents("api::tag.tag").create({ data: { name, slug } })).documentId;
+    } catch (error) {
+      // Two drafts saved at once may both create the same new tag; the loser's unique check fails, and the tag the
+      // winner created is the one to link. Anything else is a real failure.
+      const created = await findTag(name);
+      if (created) return created.documentId;
+      throw error;
+    }
+  };
+
+  /** Tags by name, in order, without repeats. */
   const tagIds = async (names: string[]) => {
     const ids: string[] = [];
-    for (const name of [...new Set(names.map((n) => n.trim()).filter(Boolean))]) {
-      const found = await strapi.documents("api::tag.tag").findFirst({ filters: { name } });
-      const tag =
-        found ??
-        (await strapi
-          .documents("api::tag.tag")
-          .create({ data: { name, slug: `${slugify(name, "tag")}-${shortHash(name)}` } }));
-      ids.push(tag.documentId);
-    }
+    for (const name of [...new Set(names.map((n) => n.trim()).filter(Boolean))]) ids.push(await tagId(name));
     return ids;
   };
 
