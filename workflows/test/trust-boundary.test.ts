@@ -94,6 +94,10 @@ describe("trust boundary", () => {
     expect((await client.listQueue({ maxAgeMs: 0 })).some((entry) => entry.runId === runId)).toBe(false);
 
     // Without the key, the history and the description (memo included) hold no trace of what the run was about.
+    // "done" is what the run reports; its completion event lands in the history a moment later.
+    await expect
+      .poll(() => temporal("workflow", "show", "--workflow-id", runId), { timeout: 15_000 })
+      .toContain("WORKFLOW_EXECUTION_COMPLETED");
     const history = await temporal("workflow", "show", "--workflow-id", runId);
     const description = await temporal("workflow", "describe", "--workflow-id", runId);
     // (Plain JSON is left only in the search attributes: the stage and the creator id.)
@@ -104,7 +108,6 @@ describe("trust boundary", () => {
     }
     const encodings = decodedStrings(JSON.parse(history)).filter((value) => value === "binary/encrypted");
     expect(encodings.length).toBeGreaterThan(5);
-    expect(history).toContain("WORKFLOW_EXECUTION_COMPLETED");
 
     // Through the worker's codec endpoint, as the Web UI does, the operator reads it.
     const decoded = await temporal(
