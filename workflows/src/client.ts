@@ -12,8 +12,8 @@ import { orderQueue, type QueueEntry } from "./client/queue.ts";
 import { type RunView, toRunView } from "./client/run-view.ts";
 import { creatorRunsQuery, runningRunsQuery } from "./client/visibility.ts";
 import { type GenerationInputDraft, generationInputSchema, normaliseInput, runIdFor } from "./generation/request.ts";
-import { enqueuedUpdate, runStateQuery } from "./shared/messages.ts";
-import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "./shared/search-attributes.ts";
+import { enqueuedUpdate, runStateQuery } from "./run/messages.ts";
+import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "./run/search-attributes.ts";
 import { type CodecKey, encryptedDataConverter } from "./temporal/encryption-codec.ts";
 import { ensureSearchAttributes } from "./temporal/search-attributes.ts";
 // Type-only: runs are started by workflow type name, so the client never loads workflow code.
@@ -25,8 +25,8 @@ export type { QueueEntry } from "./client/queue.ts";
 export type { RunView } from "./client/run-view.ts";
 export type { GenerationInput, GenerationInputDraft } from "./generation/request.ts";
 export { generationInputSchema, runIdFor } from "./generation/request.ts";
-export type { LogLine, RunResult, RunStatus, Stage } from "./shared/run-state.ts";
-export { CREATOR_BLOCKED } from "./shared/run-state.ts";
+export type { LogLine, RunResult, RunStatus, Stage } from "./run/run-state.ts";
+export { CREATOR_BLOCKED } from "./run/run-state.ts";
 export type { CodecKey } from "./temporal/encryption-codec.ts";
 
 export type GenerationClientOptions = {

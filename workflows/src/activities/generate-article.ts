@@ -7,8 +7,8 @@ import { describeCheckpoint, nextStage, restoreCheckpoint } from "../pipeline/ch
 import { PipelineError } from "../pipeline/errors.ts";
 import { type RunChannel, RunReporter } from "../pipeline/reporter.ts";
 import { type PipelineDeps, runPipeline } from "../pipeline/run-pipeline.ts";
-import { progressSignal, savedUpdate, startedSignal } from "../shared/messages.ts";
-import type { RunResult } from "../shared/run-state.ts";
+import { progressSignal, savedUpdate, startedSignal } from "../run/messages.ts";
+import type { RunResult } from "../run/run-state.ts";
 
 export type PipelineInput = {
   runId: string;

@@ -1,6 +1,6 @@
 import type { WorkflowExecutionInfo } from "@temporalio/client";
-import type { Stage } from "../shared/run-state.ts";
-import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "../shared/search-attributes.ts";
+import type { Stage } from "../run/run-state.ts";
+import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "../run/search-attributes.ts";
 
 /** One run in the queue view. Titles and positions are public; the community decides who sees the rest. */
 export type QueueEntry = {

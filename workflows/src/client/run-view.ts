@@ -1,6 +1,6 @@
 import type { WorkflowExecutionDescription } from "@temporalio/client";
-import type { LogLine, RunResult, RunState, RunStatus, Stage } from "../shared/run-state.ts";
-import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "../shared/search-attributes.ts";
+import type { LogLine, RunResult, RunState, RunStatus, Stage } from "../run/run-state.ts";
+import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "../run/search-attributes.ts";
 import type { QueueEntry } from "./queue.ts";
 
 /** A run as its page shows it. */

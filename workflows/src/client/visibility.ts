@@ -1,4 +1,4 @@
-import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "../shared/search-attributes.ts";
+import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "../run/search-attributes.ts";
 
 // Values are checked before they enter a query: task queue names and creator ids are restricted to safe characters.
 function quoted(value: string): string {

@@ -7,7 +7,7 @@ import {
 import { REQUEST_ID_HEADER } from "@inkstone/config/logger";
 import { z } from "zod";
 import { PipelineError } from "../pipeline/errors.ts";
-import { CREATOR_BLOCKED } from "../shared/run-state.ts";
+import { CREATOR_BLOCKED } from "../run/run-state.ts";
 
 export type CmsClientOptions = {
   /** CMS_URL. */

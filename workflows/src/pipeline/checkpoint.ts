@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Candidate, ReadSource } from "../research/types.ts";
-import type { Usage, WorkStage } from "../shared/run-state.ts";
+import type { Usage, WorkStage } from "../run/run-state.ts";
 import type { WrittenSection } from "../writer/citations.ts";
 import type { Outline } from "../writer/types.ts";
 

@@ -1,5 +1,5 @@
 import type { Logger } from "@inkstone/config/logger";
-import type { LogLine, ProgressReport, RunResult, StartedReport, WorkStage } from "../shared/run-state.ts";
+import type { LogLine, ProgressReport, RunResult, StartedReport, WorkStage } from "../run/run-state.ts";
 
 /** How an attempt talks to its workflow (signals and an update through the Temporal client). */
 export type RunChannel = {

@@ -6,7 +6,7 @@ import { costUsd } from "../llm/pricing.ts";
 import type { GenerationMetrics } from "../metrics/metrics.ts";
 import { gatherCandidates } from "../research/gather.ts";
 import type { ResearchProvider } from "../research/types.ts";
-import type { RunResult, WorkStage } from "../shared/run-state.ts";
+import type { RunResult, WorkStage } from "../run/run-state.ts";
 import { assembleArticle } from "../writer/citations.ts";
 import { materialOf, type UsageReport, type WriteContext, type Writer } from "../writer/types.ts";
 import type { Checkpoint } from "./checkpoint.ts";

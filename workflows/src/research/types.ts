@@ -1,5 +1,5 @@
 import type { GenerationInput } from "../generation/request.ts";
-import type { LogLine } from "../shared/run-state.ts";
+import type { LogLine } from "../run/run-state.ts";
 
 /** Where a source came from: the creator's URLs, the community's own articles, or a web search. */
 export type SourceOrigin = "creator" | "community" | "searxng" | "serper";

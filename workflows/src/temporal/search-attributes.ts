@@ -1,6 +1,6 @@
 import type { Connection } from "@temporalio/client";
 import type { NativeConnection } from "@temporalio/worker";
-import { SEARCH_ATTRIBUTES } from "../shared/search-attributes.ts";
+import { SEARCH_ATTRIBUTES } from "../run/search-attributes.ts";
 
 // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD; @temporalio/proto is not a direct dependency.
 const KEYWORD = 2;

@@ -16,7 +16,7 @@ import {
 // Type-only: workflow code runs in Temporal's deterministic sandbox and must not load activity code.
 import type { Activities } from "../activities/index.ts";
 import type { GenerationInput } from "../generation/request.ts";
-import { enqueuedUpdate, progressSignal, runStateQuery, savedUpdate, startedSignal } from "../shared/messages.ts";
+import { enqueuedUpdate, progressSignal, runStateQuery, savedUpdate, startedSignal } from "../run/messages.ts";
 import {
   CREATOR_BLOCKED,
   LOG_LIMIT,
@@ -25,8 +25,8 @@ import {
   type RunResult,
   type RunState,
   type Stage,
-} from "../shared/run-state.ts";
-import { STAGE_ATTRIBUTE } from "../shared/search-attributes.ts";
+} from "../run/run-state.ts";
+import { STAGE_ATTRIBUTE } from "../run/search-attributes.ts";
 
 export type GenerateArticleInput = {
   request: GenerationInput;
