@@ -40,6 +40,17 @@ function recountOnCommentChanges(strapi: Core.Strapi): void {
   });
 }
 
+/**
+ * Node closes an idle keep-alive connection after 5 s. A client (the community, the worker, a proxy) that sends on
+ * such a connection just as it closes gets "other side closed" instead of an answer. Keeping connections open longer
+ * than any client keeps them idle (undici: 4 s; proxies: 60 s) leaves the closing to the client.
+ */
+function keepConnectionsLongerThanClients(strapi: Core.Strapi): void {
+  const server = strapi.server.httpServer;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+}
+
 export default {
   /** Stops the search sync after its drain in progress, so no lease is left hanging on shutdown. */
   async destroy() {
@@ -57,6 +68,7 @@ export default {
    * Each step is idempotent.
    */
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    keepConnectionsLongerThanClients(strapi);
     await ensureContentTypeIndexes(strapi);
     await ensureLocales(strapi);
     await ensureAdmin(strapi);
