@@ -268,6 +268,7 @@ const ROUTES: Route[] = [
   },
   { name: "following feed", method: "GET", path: () => "/api/feed/following?locale=en", expected: MEMBER(200) },
   { name: "my profile", method: "GET", path: () => "/api/profiles/me", expected: MEMBER(200) },
+  { name: "my state", method: "GET", path: () => "/api/members/me/state", expected: MEMBER(200) },
   {
     name: "update my profile",
     method: "PUT",

@@ -14,6 +14,8 @@ export const SEARCH_INDEX = "articles";
 /** Database name used by the embedded PostgreSQL for the CMS. */
 export const DEFAULT_DATABASE_NAME = "inkstone";
 export const DEFAULT_DATABASE_USER = "inkstone";
+/** The community replicas' shared store, on the same PostgreSQL server as the CMS's database. */
+export const COMMUNITY_DATABASE_NAME = "inkstone_community";
 
 /** Default upper bound of generations running at once on one worker (ARCHITECTURE.md, "Slots and the queue"). */
 export const DEFAULT_GENERATION_CONCURRENCY = 2;

@@ -54,6 +54,7 @@ export const SERVICE_VARIABLES = {
     "COMMUNITY_SESSION_SECRET",
     "GENERATION_QUOTA",
     "TRUSTED_PROXIES",
+    "COMMUNITY_DATABASE_URL",
   ],
   worker: [
     "NODE_ENV",

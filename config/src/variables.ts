@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  COMMUNITY_DATABASE_NAME,
   DEFAULT_DATABASE_NAME,
   DEFAULT_DATABASE_USER,
   DEFAULT_GENERATION_CONCURRENCY,
@@ -74,6 +75,11 @@ export const variables = {
     `postgres://${DEFAULT_DATABASE_USER}@127.0.0.1:${DEFAULT_PORTS.postgres}/${DEFAULT_DATABASE_NAME}`,
   ).describe("PostgreSQL for the CMS. When set, `npm start` uses it instead of starting an embedded server."),
   DATABASE_POOL_MAX: positiveInt(10, 100).describe("Most connections the CMS keeps open to PostgreSQL."),
+  COMMUNITY_DATABASE_URL: postgresUrl(
+    `postgres://${DEFAULT_DATABASE_USER}@127.0.0.1:${DEFAULT_PORTS.postgres}/${COMMUNITY_DATABASE_NAME}`,
+  ).describe(
+    "PostgreSQL database the community replicas share: rate limits, webhook deliveries, and the channel that tells every replica to drop cached pages, data and sessions. `npm start` creates it beside the CMS's database.",
+  ),
 
   MEILI_URL: httpUrl(local(DEFAULT_PORTS.meilisearch)).describe(
     "Meilisearch. When set, `npm start` uses it instead of starting the bundled binary.",

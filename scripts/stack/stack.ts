@@ -1,8 +1,10 @@
 import { join } from "node:path";
-import { DEFAULT_PORTS, variableDefaults, variables } from "@inkstone/config";
+import { COMMUNITY_DATABASE_NAME, DEFAULT_PORTS, variableDefaults, variables } from "@inkstone/config";
 import { type ApiKeys, ensureApiKeys } from "@inkstone/search";
 import { APPS, type AppName, type AppSpec, appEnv, appProcess, type StackEnv } from "./apps.ts";
 import { type Infra, type InfraName, startInfra } from "./infra.ts";
+import { ensureDatabase, withDatabase } from "./postgres.ts";
+import { MissingPrerequisite } from "./prerequisite.ts";
 import { ManagedProcess, run } from "./process.ts";
 import type { Secrets } from "./secrets.ts";
 import { isStale } from "./stale.ts";
@@ -82,6 +84,7 @@ export function stackEnv(infra: Infra, secrets: Secrets, userEnv: NodeJS.Process
     ...secrets,
     ...given,
     DATABASE_URL: infra.databaseUrl,
+    COMMUNITY_DATABASE_URL: given.COMMUNITY_DATABASE_URL ?? withDatabase(infra.databaseUrl, COMMUNITY_DATABASE_NAME),
     MEILI_URL: infra.meiliUrl,
     MEILI_MASTER_KEY: infra.meiliMasterKey,
     ...(keys ? { MEILI_ADMIN_KEY: keys.adminKey, MEILI_SEARCH_KEY: keys.searchKey } : {}),
@@ -98,6 +101,21 @@ export function cmsSettings(env: StackEnv): Record<string, string> {
   for (const [name, value] of Object.entries(appEnv(cms, env)))
     if (value !== undefined && (name in variables || name === "NODE_ENV")) settings[name] = value;
   return settings;
+}
+
+/**
+ * Creates the community's database beside the CMS's (same server, same role) unless it exists. A PostgreSQL of the
+ * user's whose role may not create databases gets a message saying what to do instead.
+ */
+async function ensureCommunityDatabase(databaseUrl: string): Promise<void> {
+  try {
+    await ensureDatabase(databaseUrl, COMMUNITY_DATABASE_NAME);
+  } catch (error) {
+    throw new MissingPrerequisite(
+      `Could not create the community's database ${COMMUNITY_DATABASE_NAME} on the server of DATABASE_URL ` +
+        `(${(error as Error).message}). Create it, or set COMMUNITY_DATABASE_URL to a database the community may use.`,
+    );
+  }
 }
 
 /** Starts infrastructure (or uses the given URLs), then the apps in order, each once its health check passes. */
@@ -124,6 +142,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ? undefined
       : await ensureApiKeys(infra.meiliUrl, infra.meiliMasterKey, userEnv.MEILI_INDEX_PREFIX ?? "");
   const env = stackEnv(infra, options.secrets, userEnv, keys);
+  if (!userEnv.COMMUNITY_DATABASE_URL?.trim()) await ensureCommunityDatabase(infra.databaseUrl);
   const apps: ManagedProcess[] = [];
   const stop = async () => {
     for (const app of [...apps].reverse()) await app.stop();

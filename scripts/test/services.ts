@@ -73,6 +73,10 @@ export async function startTestApps(apps: readonly AppName[], overrides: StackEn
     NODE_ENV: "production",
     ...ephemeralSecrets(),
     DATABASE_URL: needsDatabase ? await createTestDatabase(id) : infra.databaseUrl,
+    // The community's shared store: its own database, as in `npm start`.
+    COMMUNITY_DATABASE_URL: apps.includes("community")
+      ? await createTestDatabase(`${id}_community`)
+      : infra.databaseUrl,
     MEILI_URL: infra.meiliUrl,
     MEILI_MASTER_KEY: infra.meiliMasterKey,
     MEILI_INDEX_PREFIX: `${id}_`,

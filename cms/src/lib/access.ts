@@ -32,6 +32,7 @@ export const MEMBER_ACTIONS = [
   "api::feed.feed.following",
   "api::profile.profile.me",
   "api::profile.profile.updateMe",
+  "api::member.member.state",
   "plugin::users-permissions.user.me",
 ] as const;
 

@@ -9,7 +9,7 @@ import { failedWith } from "./request-context.ts";
 import { refusal, wantsJson } from "./responses.ts";
 import { controlIn, type InputProblem, jsonProblem, parseUrlEncoded, readBody, utf8 } from "./security/input.ts";
 import { type LimitedAction, limit } from "./security/limits.ts";
-import type { Verdict } from "./security/rate-limit.ts";
+import type { Verdict } from "./store/rate-limits.ts";
 
 /** Helpers shared by the form endpoints in src/pages/api: read the form, answer (303 back to the page, or JSON). */
 
@@ -273,7 +273,7 @@ export async function memberRequest(
   const session = context.locals.session;
   if (!session) return signInFirst(context, next);
   if (charge) {
-    const verdict = limit(charge, clientIp(context), session.userId);
+    const verdict = await limit(charge, clientIp(context), session.userId);
     if (!verdict.ok) return tooMany(context, verdict, locale);
   }
   return { form, next, locale, session };

@@ -2,9 +2,9 @@ import type { Locale } from "@inkstone/config";
 import type { AstroGlobal } from "astro";
 import { setFlash } from "./auth/flash.ts";
 import type { Session } from "./auth/session.ts";
-import { myNotifications } from "./cms/member.ts";
 import { env } from "./env.ts";
 import { asLocale, paths } from "./i18n/index.ts";
+import { personalState } from "./personal.ts";
 import { requestLog } from "./request-context.ts";
 
 /** Helpers the pages share: their locale, cache declaration, sign-in gate, paging and absolute URLs. */
@@ -51,7 +51,7 @@ export function absolute(path: string): string {
 export async function unreadCount(session: Session | null): Promise<number | undefined> {
   if (!session) return undefined;
   try {
-    return (await myNotifications(session.jwt, { unread: true, pageSize: 1 })).meta.unread;
+    return (await personalState(session)).unread;
   } catch (error) {
     requestLog().warn({ err: error }, "unread notifications unavailable; the header shows no badge");
     return undefined;

@@ -9,6 +9,11 @@ export type RequestContext = {
   log: Logger;
   /** Why this request is answered with a 5xx, when code that caught the error answered for it (see `failedWith`). */
   error?: unknown;
+  /**
+   * Set when some data this request rendered was the last good copy because its source failed (see cachedData): the
+   * page is fine to show now, but not to keep as if it were fresh.
+   */
+  degraded?: boolean;
 };
 
 /**

@@ -97,9 +97,19 @@ const CODINGS: readonly CompressedCoding[] = ["br", "gzip"];
  * Keeps a rendered public page's 200 (anything else, an error or a redirect, is not kept), compressed once here, in
  * both codings, off the main thread: every later hit is served as stored.
  */
-async function toLoaded(response: Response, locals: App.Locals): Promise<Loaded<CachedPage>> {
+async function toLoaded(
+  response: Response,
+  locals: App.Locals,
+  unkept?: (copy: Response) => void,
+): Promise<Loaded<CachedPage>> {
   if (response.status !== 200 || !locals.cache || locals.session || locals.flash) return undefined;
   const body = new Uint8Array(await response.arrayBuffer());
+  // Rendered from a last good copy of some data (its source failing): shown (the body, read, goes back to the
+  // caller), not kept.
+  if (currentRequest()?.degraded) {
+    unkept?.(new Response(body, response));
+    return undefined;
+  }
   const contentType = withCharset(response.headers.get("content-type") ?? "text/html");
   const variants: CachedPage["variants"] = {};
   if (compressible(contentType) && body.byteLength >= MIN_COMPRESS_BYTES) {
@@ -160,13 +170,20 @@ export function cacheMiddleware({ cache, bypass }: Options): MiddlewareHandler {
       try {
         own = await next();
         // Reading the body runs the rest of the render (components stream), so it can fail too.
-        return await toLoaded(own, locals);
+        return await toLoaded(own, locals, (copy) => {
+          own = copy;
+        });
       } catch (error) {
         failure = { error };
         throw error;
       }
     });
     if (entry) return serve(entry, "MISS", request);
+    // Rendered only from last good data: the last good page is as good, and says what it is.
+    if (hit && currentRequest()?.degraded) {
+      renderFailed(key, { status: 503 }, "serving the last good page");
+      return serve(hit.entry, "STALE-IF-ERROR", request);
+    }
     const rendered = own;
     if (!failure && rendered && rendered.status < 500) return finish(rendered, locals);
     // The render failed: the last good version beats an error page.

@@ -6,6 +6,7 @@ import { seeOther } from "../lib/endpoint.ts";
 import { localeOfPath, paths, t } from "../lib/i18n/index.ts";
 import { failedWith } from "../lib/request-context.ts";
 import { refusal, wantsJson } from "../lib/responses.ts";
+import { StoreUnavailable } from "../lib/store/pool.ts";
 
 /** A page whose member call the CMS refused: a session it no longer honours ends here, with a plain message. */
 async function refused(context: APIContext, error: CmsError): Promise<Response | undefined> {
@@ -24,7 +25,7 @@ async function refused(context: APIContext, error: CmsError): Promise<Response |
 }
 
 /**
- * The CMS being down is temporary and not our bug: pages that needed it answer 503 with Retry-After and a plain
+ * The CMS (or the replicas' shared store) being down is temporary and not our bug: pages that needed it answer 503 with Retry-After and a plain
  * message in the page's language (the page cache, outside this, serves the last good version instead when it has
  * one). A member the CMS no longer accepts (blocked, or signed out elsewhere, while this request was on its way) is
  * signed out and sent to sign in, never shown a 500. Anything else goes on to the 500 page.
@@ -33,12 +34,19 @@ export const errorsMiddleware: MiddlewareHandler = async (context, next) => {
   try {
     return await next();
   } catch (error) {
+    if (error instanceof StoreUnavailable) return unavailable(context, error);
     if (!(error instanceof CmsError)) throw error;
     const answer = await refused(context, error);
     if (answer) return answer;
     if (error.code !== "cms_unavailable") throw error;
-    failedWith(error);
-    const locale = localeOfPath(context.url.pathname);
-    return refusal(context.request, 503, "cms_unavailable", t(locale).errors.cmsDown, { "retry-after": "30" }, locale);
+    return unavailable(context, error);
   }
 };
+
+/** 503 with Retry-After: what this request needed (the CMS, or the replicas' shared store) is down for now. */
+function unavailable(context: APIContext, error: CmsError | StoreUnavailable): Response {
+  failedWith(error);
+  const locale = localeOfPath(context.url.pathname);
+  const code = error instanceof CmsError ? error.code : "store_unavailable";
+  return refusal(context.request, 503, code, t(locale).errors.cmsDown, { "retry-after": "30" }, locale);
+}

@@ -9,19 +9,22 @@ import { errorsMiddleware } from "./errors.ts";
 import { headersMiddleware } from "./headers.ts";
 import { inputGuard } from "./input.ts";
 import { originGuard } from "./origin.ts";
+import { replicaMiddleware } from "./replica.ts";
 import { requestMiddleware } from "./request.ts";
 import { sessionMiddleware } from "./session.ts";
 
 let proxies: TrustedProxies | undefined;
 
 /**
- * Outermost first. Every request gets its id, client address and log line; every text response is compressed on its
+ * Outermost first. Every request gets its id, client address and log line; the first one has this replica join the
+ * others (the change channel in the shared store); every text response is compressed on its
  * way out (cache hits arrive compressed already); a path or query holding control characters or broken encoding is
  * refused; then the page cache answers anonymous GETs of public pages before anything else runs (a hit carries its own security headers); everything else gets security headers, a 503 when the
  * CMS is down (and a clean answer when it ends a member's session), the CSRF origin check, and the session.
  */
 export const onRequest = sequence(
   requestMiddleware({ trustedProxies: () => (proxies ??= trustedProxies(env().TRUSTED_PROXIES)), log: logger }),
+  replicaMiddleware,
   compressionMiddleware,
   inputGuard,
   cacheMiddleware({ cache: pageCache, bypass: cacheBypassed }),

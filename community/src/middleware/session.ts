@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "astro";
 import { takeFlash } from "../lib/auth/flash.ts";
 import { dropSessionCookie, resolveSession, SESSION_COOKIE, type Session } from "../lib/auth/session.ts";
 import { localeOfPath, t } from "../lib/i18n/index.ts";
+import { announce } from "../lib/store/replica.ts";
 
 /** Server-to-server and probe routes: a cookie sent there is not looked up. */
 const NO_SESSION = new Set(["/health", "/api/revalidate"]);
@@ -15,7 +16,9 @@ const resolved = new WeakMap<Request, Session | null>();
 /**
  * Who is asking (the session cookie, looked up in the CMS's session store on every request), in which language (the
  * path), and any message left by a form's redirect. A cookie the store no longer knows (signed out elsewhere,
- * expired, blocked, or from before server-side sessions) is dropped, and a page says so once.
+ * expired, blocked, or from before server-side sessions) is dropped, and a page says so once. Whatever a member
+ * posts (a like, a follow, a comment, marking notifications read — or a failed try) drops their personal state on
+ * every replica before the answer goes back, so the page they return to shows what they did.
  */
 export const sessionMiddleware: MiddlewareHandler = async (context, next) => {
   const { cookies, locals, request } = context;
@@ -36,6 +39,9 @@ export const sessionMiddleware: MiddlewareHandler = async (context, next) => {
   if (!session) {
     dropSessionCookie(cookies);
     if (isPage && !locals.flash) locals.flash = { kind: "error", message: t(locals.locale).auth.sessionEnded };
+    return next();
   }
-  return next();
+  const response = await next();
+  if (request.method !== "GET" && request.method !== "HEAD") await announce({ kind: "member", userId: session.userId });
+  return response;
 };

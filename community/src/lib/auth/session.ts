@@ -1,14 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { AstroCookies } from "astro";
 import { z } from "zod";
-import { createSessionRecord, deleteSessionRecord, findSessionRecord } from "../cms/sessions.ts";
+import { createSessionRecord, deleteSessionRecord, deleteSessionsOf, findSessionRecord } from "../cms/sessions.ts";
 import { env } from "../env.ts";
+import { announce, memberCachesUsable, sessionCache } from "../store/replica.ts";
 import { seal, unseal } from "./seal.ts";
 
 /**
  * Server-side sessions. The cookie holds only a random id; the session lives in the CMS's session store (shared by
- * every community replica), keyed by the id's SHA-256. Signing out deletes the record, so a copied cookie stops
- * working on its next request; blocking a member makes the store answer "no such session" at once.
+ * every community replica), keyed by the id's SHA-256. Each replica remembers a session it looked up for up to a
+ * minute, while it hears the other replicas: signing out (here or on any replica), signing out everywhere and a
+ * block are announced to every replica, which forget the session before the next request, so a copied cookie stops
+ * working at once.
  */
 
 /** The signed-in member as the community knows them; the JWT never leaves the server. */
@@ -76,20 +79,25 @@ export async function startSession(
 }
 
 /**
- * The session a cookie value names, asked of the store on every request (no cache, so a copied cookie never
- * outlives sign-out); null when the value is not one of our ids, or the store has no live session for it, or the
- * record was sealed with another secret (COMMUNITY_SESSION_SECRET changed: everyone signs in again). Throws CmsError
- * when the store cannot be reached.
+ * The session a cookie value names: remembered from an earlier request on this replica, else asked of the store;
+ * null when the value is not one of our ids, or the store has no live session for it, or the record was sealed with
+ * another secret (COMMUNITY_SESSION_SECRET changed: everyone signs in again), or it has expired. Throws CmsError when
+ * the store cannot be reached.
  */
 export async function resolveSession(value: string | undefined, now = Date.now()): Promise<Session | null> {
   if (!value || !isSessionId(value)) return null;
   const tokenHash = tokenHashOf(value);
+  const remembered = memberCachesUsable() ? (sessionCache.get(tokenHash) as Session | undefined) : undefined;
+  if (remembered) return Date.parse(remembered.expiresAt) > now ? remembered : null;
+  const epoch = sessionCache.epoch;
   const record = await findSessionRecord(tokenHash);
   if (!record) return null;
   const credentials = credentialsSchema.safeParse(unseal(record.sealedJwt, secret(), PURPOSE));
   const expires = Date.parse(record.expiresAt);
   if (!credentials.success || !(expires > now)) return null;
-  return { tokenHash, userId: record.userId, expiresAt: record.expiresAt, ...credentials.data };
+  const session: Session = { tokenHash, userId: record.userId, expiresAt: record.expiresAt, ...credentials.data };
+  if (memberCachesUsable()) sessionCache.set(tokenHash, session.userId, session, epoch);
+  return session;
 }
 
 /** Forgets the cookie. */
@@ -100,5 +108,14 @@ export function dropSessionCookie(cookies: AstroCookies): void {
 /** Ends `session` in the store and forgets the cookie; the cookie goes even when the store cannot be reached (throws). */
 export async function endSession(cookies: AstroCookies, session: Session | null): Promise<void> {
   dropSessionCookie(cookies);
-  if (session) await deleteSessionRecord(session.tokenHash);
+  if (!session) return;
+  await deleteSessionRecord(session.tokenHash);
+  await announce({ kind: "sessions", tokenHashes: [session.tokenHash] });
+}
+
+/** Ends every session of `userId` but `except` (a hash) in the store, and on every replica; returns how many. */
+export async function endSessionsOf(userId: string, except?: string): Promise<number> {
+  const ended = await deleteSessionsOf(userId, except);
+  await announce({ kind: "sessions", userId });
+  return ended;
 }

@@ -149,6 +149,16 @@ export class SwrCache<V> {
     return count;
   }
 
+  /** Marks every entry invalidated (kept only as a fallback while the next load runs); returns how many. */
+  invalidateAll(): number {
+    this.#epoch++;
+    for (const entry of this.#entries.values()) {
+      entry.invalidated = true;
+      entry.failedAt = undefined;
+    }
+    return this.#entries.size;
+  }
+
   /** Forgets `key` (the page it held is gone for good). */
   delete(key: string): void {
     this.#remove(key);

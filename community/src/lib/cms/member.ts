@@ -115,3 +115,15 @@ export async function followingFeed(jwt: string, locale: Locale, page = 1): Prom
   });
   return { articles: result.data, pagination: result.pagination };
 }
+
+export const memberStateSchema = z.object({
+  likes: z.array(z.string()),
+  bookmarks: z.array(z.string()),
+  follows: z.object({ authors: z.array(z.string()), tags: z.array(z.string()) }),
+  unread: z.number().int().nonnegative(),
+  limited: z.boolean().optional(),
+});
+
+/** Everything personal a page shows (likes, bookmarks, follows, unread count), in one small request. */
+export const myState = (jwt: string) =>
+  cms("/api/members/me/state", dataOf(memberStateSchema), { auth: as(jwt), timeoutMs: 3000 });

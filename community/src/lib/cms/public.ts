@@ -1,5 +1,7 @@
 import type { Locale } from "@inkstone/config";
 import { z } from "zod";
+import { cachedData } from "../cache/data-cache.ts";
+import { cacheTags } from "../cache/page-cache.ts";
 import { CmsError } from "./errors.ts";
 import { cms, type Query } from "./http.ts";
 import {
@@ -22,7 +24,10 @@ import {
   tagSchema,
 } from "./schemas.ts";
 
-/** Public reads with the community's API token: published articles, tags, categories, profiles, visible comments. */
+/**
+ * Public reads with the community's API token: published articles, tags, categories, profiles, visible comments.
+ * Every one goes through the data cache, tagged with what makes it wrong, so pages (anyone's) render from memory.
+ */
 
 const community = { as: "community" } as const;
 const PAGE_SIZE = 12;
@@ -63,13 +68,19 @@ const SORTS: Record<ArticleSort, readonly string[]> = {
 };
 
 /** A page of published articles in `locale`, newest or most liked first. */
-export async function listArticles(options: {
+export function listArticles(options: {
   locale: Locale;
   sort?: ArticleSort;
   page?: number;
   pageSize?: number;
   filter?: ArticleFilter;
 }): Promise<ArticleList> {
+  return cachedData(`articles:${JSON.stringify(options)}`, [cacheTags.lists(options.locale)], () =>
+    readArticles(options),
+  );
+}
+
+async function readArticles(options: Parameters<typeof listArticles>[0]): Promise<ArticleList> {
   const result = await cms("/api/articles", listOf(articleSummarySchema), {
     auth: community,
     query: {
@@ -83,8 +94,19 @@ export async function listArticles(options: {
   return { articles: result.data, pagination: result.pagination };
 }
 
-/** The published article with `slug` in `locale`, with its sources; null when there is none. */
-export async function articleBySlug(locale: Locale, slug: string): Promise<Article | null> {
+/**
+ * The published article with `slug` in `locale`, with its sources; null when there is none (kept too, until any
+ * article of that locale changes, so a flood of made-up slugs costs the CMS one read each).
+ */
+export function articleBySlug(locale: Locale, slug: string): Promise<Article | null> {
+  return cachedData(
+    `article:${locale}:${slug}`,
+    (article) => (article ? [cacheTags.article(article.documentId)] : [cacheTags.lists(locale)]),
+    () => readArticle(locale, slug),
+  );
+}
+
+async function readArticle(locale: Locale, slug: string): Promise<Article | null> {
   const found = await cms("/api/articles", listOf(articleWithBodySchema), {
     auth: community,
     query: { locale, "filters[slug][$eq]": slug, "pagination[pageSize]": 1 },
@@ -103,7 +125,13 @@ export async function articleBySlug(locale: Locale, slug: string): Promise<Artic
 }
 
 /** Slugs of the article `documentId` in each locale it is published in (for hreflang and the language switch). */
-export async function translations(
+export function translations(documentId: string, locales: readonly Locale[]): Promise<Partial<Record<Locale, string>>> {
+  return cachedData(`translations:${documentId}:${locales.join(",")}`, [cacheTags.article(documentId)], () =>
+    readTranslations(documentId, locales),
+  );
+}
+
+async function readTranslations(
   documentId: string,
   locales: readonly Locale[],
 ): Promise<Partial<Record<Locale, string>>> {
@@ -137,19 +165,35 @@ export async function relatedArticles(article: ArticleSummary, limit = 4): Promi
 }
 
 /** The visible thread of an article, oldest first (deleted comments stay as placeholders for their replies). */
-export async function commentsOf(documentId: string, locale: Locale): Promise<Comment[]> {
-  return cms("/api/comments", dataOf(z.array(commentSchema)), {
-    auth: community,
-    query: { article: documentId, locale },
-  });
+export function commentsOf(documentId: string, locale: Locale): Promise<Comment[]> {
+  return cachedData(`comments:${documentId}:${locale}`, [cacheTags.comments(documentId, locale)], () =>
+    cms("/api/comments", dataOf(z.array(commentSchema)), {
+      auth: community,
+      query: { article: documentId, locale },
+    }),
+  );
 }
 
-async function oneBy<S extends z.ZodType>(path: string, schema: S, field: string, value: string, extra: Query = {}) {
-  const result = await cms(path, listOf(schema), {
-    auth: community,
-    query: { [`filters[${field}][$eq]`]: value, "pagination[pageSize]": 1, ...extra },
+/**
+ * Tags, categories and profiles change without a webhook (an editor renames a tag, a member edits their profile):
+ * they are tagged with `taxonomy`, which nothing invalidates, so they are as fresh as FRESH_SECONDS makes them.
+ */
+const TAXONOMY = ["taxonomy"];
+
+function oneBy<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  field: string,
+  value: string,
+  extra: Query = {},
+): Promise<z.infer<S> | null> {
+  return cachedData(`${path}:${field}:${value}`, TAXONOMY, async () => {
+    const result = await cms(path, listOf(schema), {
+      auth: community,
+      query: { [`filters[${field}][$eq]`]: value, "pagination[pageSize]": 1, ...extra },
+    });
+    return (result.data[0] as z.infer<S> | undefined) ?? null;
   });
-  return (result.data[0] as z.infer<S> | undefined) ?? null;
 }
 
 export const tagBySlug = (slug: string): Promise<Tag | null> => oneBy("/api/tags", tagSchema, "slug", slug);
@@ -159,22 +203,24 @@ export const profileByHandle = (handle: string): Promise<Profile | null> =>
   oneBy("/api/profiles", profileSchema, "handle", handle, { "populate[0]": "links", "populate[1]": "avatar" });
 
 /** Every tag, for navigation and the sitemap. */
-export async function allTags(): Promise<Tag[]> {
-  return (
-    await cms("/api/tags", listOf(tagSchema), {
+export function allTags(): Promise<Tag[]> {
+  return cachedData("tags", TAXONOMY, async () => {
+    const result = await cms("/api/tags", listOf(tagSchema), {
       auth: community,
       query: { "pagination[pageSize]": 100, sort: "name:asc" },
-    })
-  ).data;
+    });
+    return result.data;
+  });
 }
 
-export async function allCategories(): Promise<Category[]> {
-  return (
-    await cms("/api/categories", listOf(categorySchema), {
+export function allCategories(): Promise<Category[]> {
+  return cachedData("categories", TAXONOMY, async () => {
+    const result = await cms("/api/categories", listOf(categorySchema), {
       auth: community,
       query: { "pagination[pageSize]": 100, sort: "name:asc" },
-    })
-  ).data;
+    });
+    return result.data;
+  });
 }
 
 const sitemapRow = z.object({

@@ -1,45 +1,55 @@
-import { TokenBuckets, takeAll, type Verdict } from "./rate-limit.ts";
+import type { Bucket, Verdict } from "../store/rate-limits.ts";
+import { rateLimiter } from "../store/replica.ts";
 
 const perMinute = (n: number) => n / 60;
+const bucket = (name: string, capacity: number, refillPerSecond: number): Bucket => ({
+  name,
+  capacity,
+  refillPerSecond,
+});
 
 /**
- * The community's rate limits, per client address (src/lib/security/client-address.ts) and per member. Sign-in is
- * limited here per address only: failed sign-ins per account are the CMS's to count, per (account, address) with a
- * cap per account that spares addresses the member signed in from before. A lock-out per account here would let
- * anyone lock its owner out by guessing wrong five times.
+ * The community's rate limits, per client address (src/lib/security/client-address.ts) and per member, counted in
+ * the shared store: a limit of 10 is 10 across all replicas. Sign-in is limited here per address only: failed
+ * sign-ins per account are the CMS's to count, per (account, address) with a cap per account that spares addresses
+ * the member signed in from before. A lock-out per account here would let anyone lock its owner out by guessing
+ * wrong five times.
  */
 const limits = {
-  signUpByIp: new TokenBuckets({ capacity: 10, refillPerSecond: perMinute(10 / 60) }),
-  signInByIp: new TokenBuckets({ capacity: 20, refillPerSecond: perMinute(2) }),
-  commentByMember: new TokenBuckets({ capacity: 10, refillPerSecond: perMinute(6) }),
-  commentByIp: new TokenBuckets({ capacity: 30, refillPerSecond: perMinute(20) }),
-  reactionByMember: new TokenBuckets({ capacity: 60, refillPerSecond: 1 }),
-  reactionByIp: new TokenBuckets({ capacity: 120, refillPerSecond: 2 }),
-  generationByMember: new TokenBuckets({ capacity: 5, refillPerSecond: perMinute(1) }),
-  generationByIp: new TokenBuckets({ capacity: 10, refillPerSecond: perMinute(2) }),
+  signUpByIp: bucket("signup-ip", 10, perMinute(10 / 60)),
+  signInByIp: bucket("signin-ip", 20, perMinute(2)),
+  commentByMember: bucket("comment-member", 10, perMinute(6)),
+  commentByIp: bucket("comment-ip", 30, perMinute(20)),
+  reactionByMember: bucket("reaction-member", 60, 1),
+  reactionByIp: bucket("reaction-ip", 120, 2),
+  generationByMember: bucket("generation-member", 5, perMinute(1)),
+  generationByIp: bucket("generation-ip", 10, perMinute(2)),
 };
 
 export type LimitedAction = "signUp" | "signIn" | "comment" | "reaction" | "generation";
 
-/** Charges `action` to the caller's address and, where known, their member id. */
-export function limit(action: LimitedAction, ip: string, who?: string): Verdict {
+/**
+ * Charges `action` to the caller's address and, where known, their member id. Throws StoreUnavailable when the
+ * store cannot be reached (the action is refused with 503 rather than let through unlimited).
+ */
+export function limit(action: LimitedAction, ip: string, who?: string): Promise<Verdict> {
   switch (action) {
     case "signUp":
-      return takeAll([[limits.signUpByIp, ip]]);
+      return rateLimiter.take([[limits.signUpByIp, ip]]);
     case "signIn":
-      return takeAll([[limits.signInByIp, ip]]);
+      return rateLimiter.take([[limits.signInByIp, ip]]);
     case "comment":
-      return takeAll([
+      return rateLimiter.take([
         [limits.commentByIp, ip],
         [limits.commentByMember, who ?? ip],
       ]);
     case "reaction":
-      return takeAll([
+      return rateLimiter.take([
         [limits.reactionByIp, ip],
         [limits.reactionByMember, who ?? ip],
       ]);
     case "generation":
-      return takeAll([
+      return rateLimiter.take([
         [limits.generationByIp, ip],
         [limits.generationByMember, who ?? ip],
       ]);

@@ -1,9 +1,10 @@
 import { LOCALES, type Locale } from "@inkstone/config";
 import type { Session } from "../auth/session.ts";
-import { myFollows, myReactions } from "../cms/member.ts";
 import { articleBySlug, commentsOf, relatedArticles, translations } from "../cms/public.ts";
 import type { Article, ArticleSummary, Comment } from "../cms/schemas.ts";
 import { paths } from "../i18n/index.ts";
+import { renderArticle } from "../markdown.ts";
+import { personalState } from "../personal.ts";
 import { requestLog } from "../request-context.ts";
 
 /** What the article page shows beyond the article: the thread, translations, related articles, the reader's state. */
@@ -16,18 +17,28 @@ export type ArticleView = {
 };
 
 async function memberState(session: Session, article: Article): Promise<ArticleView["member"]> {
-  const [likes, bookmarks, follows] = await Promise.all([
-    myReactions(session.jwt, "like"),
-    myReactions(session.jwt, "bookmark"),
-    myFollows(session.jwt),
-  ]);
+  const state = await personalState(session);
   const handle = article.author?.handle;
   return {
-    liked: likes.some((r) => r.article === article.documentId),
-    bookmarked: bookmarks.some((r) => r.article === article.documentId),
-    followsAuthor: Boolean(handle && follows.authors.some((a) => a.handle === handle)),
+    liked: state.likes.has(article.documentId),
+    bookmarked: state.bookmarks.has(article.documentId),
+    followsAuthor: Boolean(handle && state.authors.has(handle)),
     isAuthor: handle === session.handle,
   };
+}
+
+/**
+ * The article's body as HTML, rendered once per article object: the data cache hands every page the same object
+ * until the article changes, so signed-in pages (rendered each time) do not parse the Markdown each time.
+ */
+const rendered = new WeakMap<Article, string>();
+export function articleHtml(article: Article): string {
+  let html = rendered.get(article);
+  if (html === undefined) {
+    html = renderArticle(article.body, article.sources.length);
+    rendered.set(article, html);
+  }
+  return html;
 }
 
 /** Everything the article page needs, or null when no article has that slug in that language. */

@@ -53,7 +53,7 @@ export const POST: APIRoute = async (context) => {
       values: checked.values,
     });
   // Charged once the form is valid: fixing a typo costs nothing, starting runs does.
-  const verdict = limit("generation", clientIp(context), session.userId);
+  const verdict = await limit("generation", clientIp(context), session.userId);
   if (!verdict.ok) return tooMany(context, verdict, locale);
   try {
     const runId = await generation().start(

@@ -1,5 +1,6 @@
 import { isDocumentId } from "@inkstone/config";
 import type { APIRoute } from "astro";
+import { likesChanged } from "../../lib/changes.ts";
 import { setReaction } from "../../lib/cms/member.ts";
 import { cmsFailed, done, failed, memberRequest } from "../../lib/endpoint.ts";
 import { t } from "../../lib/i18n/index.ts";
@@ -22,6 +23,7 @@ export const POST: APIRoute = async (context) => {
     );
   try {
     const result = await setReaction(session.jwt, { article, kind, active: active === "true" });
+    if (kind === "like") await likesChanged(article);
     const said = t(locale).article.done;
     const message =
       kind === "like" ? (result.active ? said.like : said.unlike) : result.active ? said.bookmark : said.unbookmark;

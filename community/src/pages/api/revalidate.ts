@@ -1,27 +1,30 @@
 import { type ChangeEvent, changeEventSchema } from "@inkstone/config";
-import { SIGNATURE_WINDOW_MS, verifyWebhook, WEBHOOK_HEADERS } from "@inkstone/config/webhook";
+import { verifyWebhook, WEBHOOK_HEADERS } from "@inkstone/config/webhook";
 import type { APIRoute } from "astro";
-import { pageCache, tagsForChange } from "../../lib/cache/page-cache.ts";
+import { tagsForChange } from "../../lib/cache/page-cache.ts";
 import { errorBody } from "../../lib/cms/errors.ts";
 import { env } from "../../lib/env.ts";
 import { generation } from "../../lib/generation.ts";
 import { failedWith, requestLog } from "../../lib/request-context.ts";
 import { Deliveries } from "../../lib/security/deliveries.ts";
 import { readBody, utf8 } from "../../lib/security/input.ts";
+import { announce, deliveries } from "../../lib/store/replica.ts";
 
 const NO_STORE = { "cache-control": "no-store" };
 const MAX_BODY = 10_000;
 /** What the CMS sends as x-inkstone-delivery: a UUID, or any id of these characters. */
 const DELIVERY_ID = /^[A-Za-z0-9_.:-]{8,128}$/;
 
-const deliveries = new Deliveries({ windowMs: SIGNATURE_WINDOW_MS });
-
 const refuse = (status: number, code: string, message: string) =>
   Response.json(errorBody(code, message), { status, headers: NO_STORE });
 
-/** What a change means beyond the page cache: a blocked member's queued and running runs are cancelled. */
+/**
+ * What a change means beyond the caches: a blocked member's sessions are forgotten on every replica (the CMS has
+ * deleted them), and their queued and running runs are cancelled.
+ */
 async function act(change: ChangeEvent): Promise<Record<string, unknown>> {
   if (change.model !== "member") return {};
+  await announce({ kind: "sessions", userId: change.userId });
   const cancelled = await generation().cancelRunsOf(change.userId);
   requestLog().info(
     { userId: change.userId, cancelled },
@@ -31,8 +34,9 @@ async function act(change: ChangeEvent): Promise<Record<string, unknown>> {
 }
 
 /**
- * POST /api/revalidate — the CMS's signed webhook: drops the cached pages that show what changed, and cancels a
- * blocked member's runs. Authenticated by its HMAC signature over the timestamp and raw body (within five minutes),
+ * POST /api/revalidate — the CMS's signed webhook: drops the cached pages and data that show what changed, on every
+ * replica (whichever one the proxy sent it to tells the others), and signs a blocked member out and cancels their
+ * runs. Authenticated by its HMAC signature over the timestamp and raw body (within five minutes),
  * not by Origin: it is server to server. Each delivery is acted on once: a replay (the same x-inkstone-delivery, or
  * the same signature under another id) answers 409 and changes nothing.
  */
@@ -71,14 +75,14 @@ export const POST: APIRoute = async ({ request }) => {
   }
 
   const keys = Deliveries.keys(delivery, signature ?? "");
-  if (!deliveries.claim(keys))
+  if (!(await deliveries.claim(keys)))
     return refuse(409, "replayed", `Delivery ${delivery} was already accepted; each delivery is acted on once.`);
   let outcome: Record<string, unknown>;
   try {
     outcome = await act(change.data);
   } catch (error) {
     // Nothing was done: the CMS may deliver it again.
-    deliveries.release(keys);
+    await deliveries.release(keys).catch(() => {});
     failedWith(error);
     return refuse(
       503,
@@ -87,7 +91,8 @@ export const POST: APIRoute = async ({ request }) => {
     );
   }
   const tags = tagsForChange(change.data);
-  const invalidated = pageCache.invalidate(tags);
-  deliveries.accept(keys, Number(timestamp));
+  // The pages this replica dropped; the others drop theirs as the announcement reaches them.
+  const invalidated = tags.length ? await announce({ kind: "tags", tags }) : 0;
+  await deliveries.accept(keys, Number(timestamp));
   return Response.json({ data: { invalidated, tags, ...outcome } }, { headers: NO_STORE });
 };

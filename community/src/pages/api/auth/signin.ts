@@ -32,7 +32,7 @@ export const POST: APIRoute = async (context) => {
   const identifier = form.get("identifier").trim();
   const password = form.get("password");
   const back = paths.signIn(locale, next);
-  const verdict = limit("signIn", clientIp(context));
+  const verdict = await limit("signIn", clientIp(context));
   if (!verdict.ok) return tooMany(context, verdict, locale);
 
   const fields: Record<string, string> = {};

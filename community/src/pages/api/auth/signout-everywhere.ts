@@ -1,6 +1,5 @@
 import type { APIRoute } from "astro";
-import { dropSessionCookie } from "../../../lib/auth/session.ts";
-import { deleteSessionsOf } from "../../../lib/cms/sessions.ts";
+import { dropSessionCookie, endSessionsOf } from "../../../lib/auth/session.ts";
 import { cmsFailed, done, failed, memberRequest } from "../../../lib/endpoint.ts";
 import { paths, t } from "../../../lib/i18n/index.ts";
 
@@ -19,7 +18,7 @@ export const POST: APIRoute = async (context) => {
       next,
     });
   try {
-    const ended = await deleteSessionsOf(session.userId, scope === "others" ? session.tokenHash : undefined);
+    const ended = await endSessionsOf(session.userId, scope === "others" ? session.tokenHash : undefined);
     if (scope === "others") return done(context, { next, message: s.signedOutOthers(ended), data: { ended } });
     dropSessionCookie(context.cookies);
     context.locals.session = null;

@@ -25,7 +25,7 @@ export const POST: APIRoute = async (context) => {
   const locale = localeOfNext(next);
   const s = t(locale).auth;
   const back = paths.signUp(locale);
-  const verdict = limit("signUp", clientIp(context));
+  const verdict = await limit("signUp", clientIp(context));
   if (!verdict.ok) return tooMany(context, verdict, locale);
 
   const schema = z.object({

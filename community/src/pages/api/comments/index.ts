@@ -1,5 +1,6 @@
 import { isDocumentId } from "@inkstone/config";
 import type { APIRoute } from "astro";
+import { threadChanged } from "../../../lib/changes.ts";
 import { postComment } from "../../../lib/cms/member.ts";
 import { cmsFailed, done, failed, memberRequest } from "../../../lib/endpoint.ts";
 import { asLocale, t } from "../../../lib/i18n/index.ts";
@@ -23,6 +24,7 @@ export const POST: APIRoute = async (context) => {
     return failed(context, 400, "invalid", s.write, { ...back, fields: { body: t(uiLocale).auth.errors.required } });
   try {
     const comment = await postComment(session.jwt, { article, locale, body, parent });
+    await threadChanged(article, locale);
     return done(context, { next: `${next.split("#")[0]}#comment-${comment.id}`, message: s.posted, data: comment });
   } catch (error) {
     return cmsFailed(context, error, back);

@@ -1,0 +1,100 @@
+import { SIGNATURE_WINDOW_MS } from "@inkstone/config/webhook";
+import { dataCache } from "../cache/data-cache.ts";
+import { MemberCache } from "../cache/member-cache.ts";
+import { pageCache } from "../cache/page-cache.ts";
+import { env } from "../env.ts";
+import { logger } from "../log.ts";
+import { Deliveries } from "../security/deliveries.ts";
+import { Bus, type BusMessage } from "./bus.ts";
+import { store } from "./pool.ts";
+import { RateLimiter } from "./rate-limits.ts";
+
+/**
+ * This replica's share of what the replicas hold in common: the change channel, the rate limiter and the webhook
+ * deliveries, all in the shared store (./pool.ts); and what it keeps in memory that the channel keeps true:
+ * sessions and members' personal state (for at most a minute, and only while the channel is up).
+ */
+
+/** Sessions already looked up, by the SHA-256 of their cookie's id. */
+export const sessionCache = new MemberCache<unknown>({ ttlMs: 60_000, maxEntries: 100_000 });
+/** Members' personal state (likes, bookmarks, follows, unread count), by member: src/lib/personal.ts. */
+export const personalCache = new MemberCache<unknown>({ ttlMs: 30_000, maxEntries: 100_000 });
+
+/** What a message means here; returns how many cached pages (for tags) or entries it dropped. */
+function apply(message: BusMessage): number {
+  switch (message.kind) {
+    case "tags":
+      dataCache.invalidate(message.tags);
+      return pageCache.invalidate(message.tags);
+    case "sessions": {
+      const before = sessionCache.size;
+      for (const hash of message.tokenHashes ?? []) sessionCache.delete(hash);
+      if (message.userId) {
+        sessionCache.deleteMember(message.userId);
+        personalCache.deleteMember(message.userId);
+      }
+      return before - sessionCache.size;
+    }
+    case "member": {
+      const before = personalCache.size;
+      personalCache.deleteMember(message.userId);
+      return before - personalCache.size;
+    }
+  }
+}
+
+/** After the channel was down: anything cached meanwhile may be wrong. Pages and data are kept as fallbacks. */
+function reset(): void {
+  sessionCache.clear();
+  personalCache.clear();
+  pageCache.invalidateAll();
+  dataCache.invalidateAll();
+}
+
+let bus: Bus | undefined;
+
+/** The replica's end of the change channel (listening starts on first use). */
+export function changes(): Bus {
+  bus ??= new Bus({ url: env().COMMUNITY_DATABASE_URL, store, handlers: { apply, reset } });
+  return bus;
+}
+
+/** Whether what is kept per member may be trusted beyond this request: only while the channel is heard. */
+export const memberCachesUsable = (): boolean => bus?.connected === true;
+
+/**
+ * Tells every replica (this one first, before the caller answers) to forget what `message` is about. A channel that
+ * cannot be reached is logged, not thrown: the change is made, the other replicas learn of it when their cached
+ * copies age out (a minute at most), and this replica has already applied it.
+ */
+export async function announce(message: BusMessage): Promise<number> {
+  const bus = changes();
+  try {
+    return await bus.publish(message);
+  } catch (error) {
+    logger().warn(
+      { err: error, message },
+      "could not tell the other replicas about a change; they catch up within a minute",
+    );
+    return 0;
+  }
+}
+
+export const rateLimiter = new RateLimiter(store);
+export const deliveries = new Deliveries({ store, windowMs: SIGNATURE_WINDOW_MS });
+
+const SWEEP_MS = 10 * 60_000;
+let sweeping: NodeJS.Timeout | undefined;
+
+/** Starts listening and the periodic sweep of expired buckets and deliveries; once per process, on first request. */
+export async function startReplica(): Promise<void> {
+  if (!sweeping) {
+    sweeping = setInterval(() => {
+      Promise.all([rateLimiter.sweep(), deliveries.sweep()]).catch((error: unknown) =>
+        logger().warn({ err: error }, "community store: sweeping expired rate buckets and deliveries failed"),
+      );
+    }, SWEEP_MS);
+    sweeping.unref();
+  }
+  await changes().open();
+}
