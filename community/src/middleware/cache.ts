@@ -17,17 +17,25 @@ import { currentRequest, requestLog } from "../lib/request-context.ts";
 import { SECURITY_HEADERS } from "./headers.ts";
 
 /** Where public pages live: under a locale, and the sitemap and robots.txt (not /api, /health or assets). */
-const PAGES = /^\/(zh-CN|en)(\/|$)|^\/(sitemap\.xml|robots\.txt)$/;
+export const PAGES = /^\/(zh-CN|en)(\/|$)|^\/(sitemap\.xml|robots\.txt)$/;
 
 type Options = { cache: SwrCache<CachedPage>; bypass: () => boolean };
+
+/** A cached page's answer, built once for both the front door (src/lib/front-door.ts) and this middleware. */
+export type CachedReply = { status: 200 | 304; headers: Record<string, string>; body: Uint8Array | null };
 
 /**
  * A cached page in the coding the request accepts (a variant compressed when it was stored), or 304 when the client
  * already holds that variant. Each variant has its own ETag, so no cache mixes a compressed body up with another.
  */
-function serve(entry: Entry<CachedPage>, state: string, request: Request): Response {
+export function cachedReply(
+  entry: Entry<CachedPage>,
+  state: string,
+  acceptEncoding: string | null | undefined,
+  ifNoneMatch: string | null | undefined,
+): CachedReply {
   const page = entry.value;
-  const wanted = negotiate(request.headers.get("accept-encoding"));
+  const wanted = negotiate(acceptEncoding);
   const coding = wanted !== "identity" && page.variants[wanted] ? wanted : "identity";
   const body = coding === "identity" ? page.body : (page.variants[coding] as Uint8Array<ArrayBuffer>);
   const etag = variantEtag(page.etag, coding);
@@ -38,22 +46,21 @@ function serve(entry: Entry<CachedPage>, state: string, request: Request): Respo
     etag,
     "x-cache": state,
   };
-  if (etagMatches(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
-  return new Response(body, {
-    status: 200,
-    headers: {
-      ...headers,
-      "content-type": page.contentType,
-      "content-length": String(body.byteLength),
-      ...(coding === "identity" ? {} : { "content-encoding": coding }),
-    },
-  });
+  if (etagMatches(ifNoneMatch ?? null, etag)) return { status: 304, headers, body: null };
+  headers["content-type"] = page.contentType;
+  headers["content-length"] = String(body.byteLength);
+  if (coding !== "identity") headers["content-encoding"] = coding;
+  return { status: 200, headers, body };
 }
 
-/** Whether the request carries a session or a pending form message (then it is rendered for that person). */
-function personal(request: Request): boolean {
-  const cookie = request.headers.get("cookie");
-  return cookie !== null && (cookie.includes(`${SESSION_COOKIE}=`) || cookie.includes(`${FLASH_COOKIE}=`));
+function serve(entry: Entry<CachedPage>, state: string, request: Request): Response {
+  const reply = cachedReply(entry, state, request.headers.get("accept-encoding"), request.headers.get("if-none-match"));
+  return new Response(reply.body as Uint8Array<ArrayBuffer> | null, { status: reply.status, headers: reply.headers });
+}
+
+/** Whether a request with `cookie` carries a session or a pending form message (then it is rendered for that person). */
+export function personal(cookie: string | null | undefined): boolean {
+  return typeof cookie === "string" && (cookie.includes(`${SESSION_COOKIE}=`) || cookie.includes(`${FLASH_COOKIE}=`));
 }
 
 /** The page's own response, with the cache policy its kind calls for. */
@@ -84,7 +91,7 @@ function renderFailed(key: string, cause: { error: unknown } | { status: number 
  * Path plus the one query parameter public pages read (`page`): `?utm_source=…` and other noise share the entry, so
  * random query strings can neither bypass the cache to load the CMS nor flood memory.
  */
-function cacheKey(url: URL): string {
+export function cacheKey(url: URL): string {
   const page = url.searchParams.get("page");
   return page ? `${url.pathname}?page=${page}` : url.pathname;
 }
@@ -132,7 +139,8 @@ async function toLoaded(
 export function cacheMiddleware({ cache, bypass }: Options): MiddlewareHandler {
   return async (context, next) => {
     const { request, locals, url } = context;
-    const cacheable = request.method === "GET" && PAGES.test(url.pathname) && !personal(request) && !bypass();
+    const cacheable =
+      request.method === "GET" && PAGES.test(url.pathname) && !personal(request.headers.get("cookie")) && !bypass();
     if (!cacheable) return finish(await next(), locals);
 
     const key = cacheKey(url);

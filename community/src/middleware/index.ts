@@ -6,6 +6,7 @@ import { type TrustedProxies, trustedProxies } from "../lib/security/client-addr
 import { cacheMiddleware } from "./cache.ts";
 import { compressionMiddleware } from "./compression.ts";
 import { errorsMiddleware } from "./errors.ts";
+import { frontDoor, installFrontDoor } from "./front-door.ts";
 import { headersMiddleware } from "./headers.ts";
 import { inputGuard } from "./input.ts";
 import { originGuard } from "./origin.ts";
@@ -14,6 +15,8 @@ import { requestMiddleware } from "./request.ts";
 import { sessionMiddleware } from "./session.ts";
 
 let proxies: TrustedProxies | undefined;
+
+installFrontDoor(frontDoor(pageCache, cacheBypassed));
 
 /**
  * Outermost first. Every request gets its id, client address and log line; the first one has this replica join the

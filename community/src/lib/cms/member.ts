@@ -44,7 +44,11 @@ export const editComment = (jwt: string, id: string, body: string) =>
   });
 
 export const deleteComment = (jwt: string, id: string) =>
-  cms(`/api/comments/${encodeURIComponent(id)}`, z.unknown(), { auth: as(jwt), method: "DELETE" });
+  cms(
+    `/api/comments/${encodeURIComponent(id)}`,
+    dataOf(z.object({ id: z.string(), article: z.string().optional(), locale: z.string().optional() })),
+    { auth: as(jwt), method: "DELETE" },
+  );
 
 export const reportComment = (jwt: string, id: string) =>
   cms(`/api/comments/${encodeURIComponent(id)}/report`, z.unknown(), { auth: as(jwt), method: "POST" });

@@ -98,6 +98,9 @@ export const dataOf = <S extends z.ZodType>(item: S) =>
 
 export const commentSchema = z.object({
   id: z.string(),
+  /** The thread it is in (its article and that article's locale). */
+  article: z.string().optional(),
+  locale: z.string().optional(),
   parent: z.string().nullable(),
   visibility: z.enum(["visible", "deleted"]),
   body: text,

@@ -35,6 +35,9 @@ type Ctx = {
 
 const shape = (c: Record<string, any>) => ({
   id: c.documentId,
+  // Which thread it is in: the community drops that thread from its caches when a member edits or deletes.
+  article: c.articleDocumentId,
+  locale: c.articleLocale,
   parent: c.parent?.documentId ?? null,
   visibility: c.visibility,
   body: c.visibility === "visible" ? c.body : "",
@@ -175,7 +178,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         articleDocumentId: comment.articleDocumentId,
         locale: comment.articleLocale,
       });
-      ctx.body = { data: { id: comment.documentId, visibility: "deleted" } };
+      ctx.body = {
+        data: {
+          id: comment.documentId,
+          visibility: "deleted",
+          article: comment.articleDocumentId,
+          locale: comment.articleLocale,
+        },
+      };
     },
 
     /** POST /comments/:id/report — any member flags a comment for editors (sorted by reports in the admin). */

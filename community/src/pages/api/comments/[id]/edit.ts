@@ -5,7 +5,7 @@ import { editComment } from "../../../../lib/cms/member.ts";
 import { cmsFailed, done, failed, memberRequest } from "../../../../lib/endpoint.ts";
 import { asLocale, t } from "../../../../lib/i18n/index.ts";
 
-/** POST /api/comments/:id/edit {body, article, locale, next} — the author edits their own comment (forms cannot send PUT). */
+/** POST /api/comments/:id/edit {body, next} — the author edits their own comment (forms cannot send PUT). */
 export const POST: APIRoute = async (context) => {
   const opened = await memberRequest(context, "/zh-CN/", "comment");
   if (opened instanceof Response) return opened;
@@ -21,7 +21,7 @@ export const POST: APIRoute = async (context) => {
     });
   try {
     const comment = await editComment(session.jwt, id, body);
-    await threadChanged(form.get("article"), asLocale(form.get("locale")));
+    await threadChanged(comment.article ?? "", asLocale(comment.locale));
     return done(context, { next, message: t(locale).comments.saved, data: comment });
   } catch (error) {
     return cmsFailed(context, error, back);

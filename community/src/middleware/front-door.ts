@@ -1,0 +1,52 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { REQUEST_ID_HEADER } from "@inkstone/config/logger";
+import type { CachedPage } from "../lib/cache/page-cache.ts";
+import type { SwrCache } from "../lib/cache/swr.ts";
+import { logger } from "../lib/log.ts";
+import { cachedReply, PAGES, personal } from "./cache.ts";
+
+/**
+ * The front door: the community's server (community/server.ts) asks it first, before Astro sees the request. A fresh
+ * page-cache hit for an anonymous GET is written straight to the socket — no Request object, no middleware, no
+ * router — which is what makes a hit cost about what a static file does. Anything else (a stale or missing page, a
+ * cookie that makes it personal, a query other than `?page=N`, any other method or path) returns false and goes to
+ * Astro, where src/middleware/cache.ts handles it with everything else.
+ */
+export type FrontDoor = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+/** Where server.ts finds it: the page cache lives in Astro's bundle, and this is registered from inside it. */
+export const FRONT_DOOR = Symbol.for("inkstone.community.front-door");
+
+/** Only these query strings share a page's cache key as written (see cacheKey); others go through Astro. */
+const PAGE_QUERY = /^page=\d{1,3}$/;
+
+export function frontDoor(cache: SwrCache<CachedPage>, bypass: () => boolean): FrontDoor {
+  return (request, response) => {
+    if (request.method !== "GET") return false;
+    const url = request.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? "" : url.slice(q + 1);
+    // A path as written that is a key was stored from a request whose parsed path was that same key.
+    if ((query && !PAGE_QUERY.test(query)) || !PAGES.test(path) || personal(request.headers.cookie) || bypass())
+      return false;
+    const hit = cache.lookup(query ? `${path}?${query}` : path);
+    if (hit?.state !== "fresh") return false;
+    const reply = cachedReply(hit.entry, "HIT", request.headers["accept-encoding"], request.headers["if-none-match"]);
+    // A hit answered here is logged at debug: at thousands a second, an info line each would cost more than the hit.
+    const requestId = randomUUID();
+    response.writeHead(reply.status, { ...reply.headers, [REQUEST_ID_HEADER]: requestId });
+    response.end(reply.body ?? undefined);
+    logger().debug(
+      { requestId, method: "GET", path: url, status: reply.status, cache: "HIT" },
+      `GET ${url} ${reply.status}`,
+    );
+    return true;
+  };
+}
+
+/** Registers the front door for server.ts (called once, when the middleware module loads). */
+export function installFrontDoor(door: FrontDoor): void {
+  (globalThis as Record<symbol, unknown>)[FRONT_DOOR] = door;
+}
