@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Community (community/, Astro SSR on @astrojs/node, served by community/server.ts). Build from the repository root:
+# Community (community/, Astro SSR on @astrojs/node, served by community/server/main.ts). Build from the repository root:
 #   docker build -f docker/community.Dockerfile .
 # Node 24: @inkstone/config ships TypeScript source that Node runs through its built-in type stripping.
 ARG NODE_IMAGE=node:24-bookworm-slim
@@ -32,7 +32,7 @@ RUN --mount=type=cache,target=/root/.npm npm install --no-audit --no-fund --omit
 
 # --- runtime
 FROM ${NODE_IMAGE}
-# community/server.ts listens on HOST and PORT; compose sets them again from COMMUNITY_HOST and COMMUNITY_PORT.
+# community/server/main.ts listens on HOST and PORT; compose sets them again from COMMUNITY_HOST and COMMUNITY_PORT.
 ENV NODE_ENV=production ASTRO_TELEMETRY_DISABLED=1 HOST=0.0.0.0 PORT=4321
 WORKDIR /app
 COPY --from=prod-deps /app ./
@@ -41,8 +41,9 @@ COPY --from=prod-deps /app ./
 COPY config/src config/src
 COPY workflows/src workflows/src
 COPY --from=build /app/community/dist community/dist
-COPY community/server.ts community/server.ts
+COPY community/server community/server
+COPY community/src/lib/compression.ts community/src/lib/compression.ts
 USER node
 WORKDIR /app/community
 EXPOSE 4321
-CMD ["node", "server.ts"]
+CMD ["node", "server/main.ts"]

@@ -83,9 +83,9 @@ export const APPS: readonly AppSpec[] = [
     ],
     output: at("community", "dist", "server", "entry.mjs"),
     command: process.execPath,
-    args: () => [at("community", "server.ts")],
+    args: () => [at("community", "server", "main.ts")],
     cwd: at("community"),
-    // community/server.ts (the front door, then @astrojs/node's handler) listens on HOST and PORT.
+    // community/server/main.ts (front doors, then @astrojs/node's handler) listens on HOST and PORT.
     extraEnv: (env) => ({ HOST: env.COMMUNITY_HOST, PORT: env.COMMUNITY_PORT, ASTRO_TELEMETRY_DISABLED: "1" }),
     // 503 means "up, but a dependency is down"; the launcher only needs the server itself to answer.
     ready: (env) => httpAnswers(`${env.COMMUNITY_URL}/health`, [200, 503]),

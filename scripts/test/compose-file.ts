@@ -1,5 +1,6 @@
-// Reading docker-compose.yml and docker/*.Dockerfile for compose.test.ts: the shapes it checks, Compose's variable
-// interpolation (enough of it to resolve this file's values), and the final stage of a Dockerfile.
+// Reading docker-compose.yml, docker/*.Dockerfile and the nginx configuration under deploy/ for compose.test.ts: the
+// shapes it checks, Compose's variable interpolation (enough of it to resolve this file's values), the final stage of
+// a Dockerfile, and nginx's configuration syntax (to read it, and to write a copy that runs outside a container).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -16,11 +17,17 @@ export type Service = {
   ports?: (string | number | { target: number | string; published?: number | string; host_ip?: string })[];
   profiles?: string[];
   volumes?: (string | { type?: string; source?: string; target: string })[];
+  networks?: string[] | Record<string, { ipv4_address?: string } | null>;
   deploy?: { replicas?: number | string };
   restart?: string;
   container_name?: string;
 };
-export type ComposeFile = { services: Record<string, Service>; volumes?: Record<string, unknown> };
+export type Network = { ipam?: { config?: { subnet?: string; ip_range?: string; gateway?: string }[] } };
+export type ComposeFile = {
+  services: Record<string, Service>;
+  networks?: Record<string, Network | null>;
+  volumes?: Record<string, unknown>;
+};
 
 export const COMPOSE_PATH = join(ROOT, "docker-compose.yml");
 
@@ -37,6 +44,22 @@ export function environmentOf(service: Service): Record<string, string> {
     return Object.fromEntries(env.map((entry) => [entry.split("=")[0] ?? "", entry.split("=").slice(1).join("=")]));
   }
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === null ? "" : String(value)]));
+}
+
+/** The networks a service joins, with its fixed address on each where it has one (none listed: `default`). */
+export function networksOf(service: Service): Record<string, { ipv4_address?: string }> {
+  const networks = service.networks ?? ["default"];
+  if (Array.isArray(networks)) return Object.fromEntries(networks.map((name) => [name, {}]));
+  return Object.fromEntries(Object.entries(networks).map(([name, settings]) => [name, settings ?? {}]));
+}
+
+/** A bind-mounted file or folder (`./host/path:/container/path[:ro]`) as its two paths and whether it is read-only. */
+export function bindMountsOf(service: Service): { source: string; target: string; readOnly: boolean }[] {
+  return (service.volumes ?? []).flatMap((volume) => {
+    if (typeof volume !== "string" || !/^[./~]/.test(volume)) return [];
+    const [source = "", target = "", mode = ""] = volume.split(":");
+    return [{ source, target, readOnly: mode.split(",").includes("ro") }];
+  });
 }
 
 export function envFilesOf(service: Service): string[] {
@@ -122,4 +145,91 @@ export function envOf(stage: string[]): Record<string, string> {
       env[key ?? ""] = (value ?? "").replace(/"/g, "");
   }
   return env;
+}
+
+/** One nginx directive: its name, its arguments (unquoted), and the directives of its block when it has one. */
+export type NginxDirective = { name: string; args: string[]; block?: NginxDirective[] };
+
+/** nginx's escapes inside quotes: `\"`, `\'`, `\\`, and `\n`, `\r`, `\t` (anything else stays as written). */
+const NGINX_ESCAPES: Record<string, string> = { '"': '"', "'": "'", "\\": "\\", n: "\n", r: "\r", t: "\t" };
+
+/** Splits nginx configuration text into words (quotes resolved), `{`, `}` and `;`, dropping comments. */
+function nginxTokens(text: string): { value: string; quoted: boolean }[] {
+  const tokens: { value: string; quoted: boolean }[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const char = text[at] ?? "";
+    if (/\s/.test(char)) at++;
+    else if (char === "#") at = text.indexOf("\n", at) === -1 ? text.length : text.indexOf("\n", at);
+    else if (char === "{" || char === "}" || char === ";") {
+      tokens.push({ value: char, quoted: false });
+      at++;
+    } else if (char === '"' || char === "'") {
+      let value = "";
+      for (at++; at < text.length && text[at] !== char; at++) {
+        const next = text[at + 1] ?? "";
+        if (text[at] === "\\" && next in NGINX_ESCAPES) {
+          value += NGINX_ESCAPES[next];
+          at++;
+        } else value += text[at];
+      }
+      if (at >= text.length) throw new Error(`nginx configuration: unterminated ${char}-quoted string`);
+      at++;
+      tokens.push({ value, quoted: true });
+    } else {
+      // A word runs to a space, quote, `;`, `{` or `}`, except the `{` of a `${variable}`.
+      const word = /^(?:\$\{[^}]*\}|[^\s{};"'])+/.exec(text.slice(at))?.[0] ?? char;
+      tokens.push({ value: word, quoted: false });
+      at += word.length;
+    }
+  }
+  return tokens;
+}
+
+/** An nginx configuration as a tree of directives; throws on unbalanced braces or a directive left open. */
+export function parseNginx(text: string): NginxDirective[] {
+  const root: NginxDirective[] = [];
+  const stack: NginxDirective[][] = [root];
+  let words: string[] = [];
+  for (const token of nginxTokens(text)) {
+    const current = stack.at(-1) ?? root;
+    if (token.quoted || !["{", "}", ";"].includes(token.value)) words.push(token.value);
+    else if (token.value === ";") {
+      const [name = "", ...args] = words;
+      current.push({ name, args });
+      words = [];
+    } else if (token.value === "{") {
+      const [name = "", ...args] = words;
+      const directive: NginxDirective = { name, args, block: [] };
+      current.push(directive);
+      stack.push(directive.block ?? []);
+      words = [];
+    } else {
+      if (words.length || stack.length === 1) throw new Error("nginx configuration: unexpected }");
+      stack.pop();
+    }
+  }
+  if (words.length || stack.length !== 1) throw new Error("nginx configuration: a block or directive is not closed");
+  return root;
+}
+
+/** `directives` written out as nginx configuration, quoting the arguments that need it. */
+export function formatNginx(directives: NginxDirective[], indent = ""): string {
+  const escapes: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "'": "\\'", "\\": "\\\\" };
+  const quote = (arg: string) =>
+    arg !== "" && !/[\s;{}'"#\\]/.test(arg) ? arg : `'${arg.replace(/[\n\r\t'\\]/g, (c) => escapes[c] ?? c)}'`;
+  return directives
+    .map(({ name, args, block }) => {
+      const head = [name, ...args.map(quote)].join(" ");
+      return block ? `${indent}${head} {\n${formatNginx(block, `${indent}  `)}${indent}}\n` : `${indent}${head};\n`;
+    })
+    .join("");
+}
+
+/** The directives named `name` in `directives`, and, with `deep`, in every block below them too. */
+export function directivesNamed(directives: NginxDirective[], name: string, deep = false): NginxDirective[] {
+  return directives.flatMap((directive) => [
+    ...(directive.name === name ? [directive] : []),
+    ...(deep && directive.block ? directivesNamed(directive.block, name, true) : []),
+  ]);
 }

@@ -7,7 +7,7 @@ import { logger } from "../lib/log.ts";
 import { cachedReply, PAGES, personal } from "./cache.ts";
 
 /**
- * The front door: the community's server (community/server.ts) asks it first, before Astro sees the request. A fresh
+ * The front door: the community's server (community/server/main.ts) asks it first, before Astro sees the request. A fresh
  * page-cache hit for an anonymous GET is written straight to the socket — no Request object, no middleware, no
  * router — which is what makes a hit cost about what a static file does. Anything else (a stale or missing page, a
  * cookie that makes it personal, a query other than `?page=N`, any other method or path) returns false and goes to
@@ -15,7 +15,7 @@ import { cachedReply, PAGES, personal } from "./cache.ts";
  */
 export type FrontDoor = (request: IncomingMessage, response: ServerResponse) => boolean;
 
-/** Where server.ts finds it: the page cache lives in Astro's bundle, and this is registered from inside it. */
+/** Where server/main.ts finds it: the page cache lives in Astro's bundle, and this is registered from inside it. */
 export const FRONT_DOOR = Symbol.for("inkstone.community.front-door");
 
 /** Only these query strings share a page's cache key as written (see cacheKey); others go through Astro. */
@@ -46,7 +46,7 @@ export function frontDoor(cache: SwrCache<CachedPage>, bypass: () => boolean): F
   };
 }
 
-/** Registers the front door for server.ts (called once, when the middleware module loads). */
+/** Registers the front door for server/main.ts (called once, when the middleware module loads). */
 export function installFrontDoor(door: FrontDoor): void {
   (globalThis as Record<symbol, unknown>)[FRONT_DOOR] = door;
 }
