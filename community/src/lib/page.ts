@@ -4,7 +4,6 @@ import { setFlash } from "./auth/flash.ts";
 import type { Session } from "./auth/session.ts";
 import { env } from "./env.ts";
 import { asLocale, paths } from "./i18n/index.ts";
-import { personalState } from "./personal.ts";
 import { requestLog } from "./request-context.ts";
 
 /** Helpers the pages share: their locale, cache declaration, sign-in gate, paging and absolute URLs. */
@@ -45,17 +44,6 @@ export function pageNumber(url: URL): number {
 /** An absolute URL on the community's public origin. */
 export function absolute(path: string): string {
   return new URL(path, `${env().COMMUNITY_URL}/`).toString();
-}
-
-/** The header's unread badge; a CMS hiccup shows no badge rather than failing the page. */
-export async function unreadCount(session: Session | null): Promise<number | undefined> {
-  if (!session) return undefined;
-  try {
-    return (await personalState(session)).unread;
-  } catch (error) {
-    requestLog().warn({ err: error }, "unread notifications unavailable; the header shows no badge");
-    return undefined;
-  }
 }
 
 /** A slug, handle or id as it may appear in a path: letters (any script), digits, - and _; nothing else. */

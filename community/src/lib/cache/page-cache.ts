@@ -37,6 +37,18 @@ export const pageCache = new SwrCache<CachedPage>({
   weigh: pageBytes,
 });
 
+/**
+ * Public pages as members see them, before personalizing: one shell per page shared by every member (it holds both
+ * versions of each personal part, src/lib/personal-marks.ts), kept and invalidated exactly like the visitors' copy.
+ */
+export const memberShells = new SwrCache<string>({
+  freshMs: FRESH_SECONDS * 1000,
+  staleMs: STALE_SECONDS * 1000,
+  maxEntries: 5000,
+  maxWeight: MAX_CACHE_BYTES / 2,
+  weigh: (html) => html.length * 2,
+});
+
 /** What CDNs and browsers are told about public pages: shared caches may keep them briefly and serve them stale. */
 export const PUBLIC_CACHE_CONTROL = `public, max-age=0, s-maxage=${FRESH_SECONDS}, stale-while-revalidate=600, stale-if-error=${STALE_SECONDS}`;
 /** Personal pages, and every response to a signed-in member. */

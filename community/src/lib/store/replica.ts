@@ -1,7 +1,7 @@
 import { SIGNATURE_WINDOW_MS } from "@inkstone/config/webhook";
 import { dataCache } from "../cache/data-cache.ts";
 import { MemberCache } from "../cache/member-cache.ts";
-import { pageCache } from "../cache/page-cache.ts";
+import { memberShells, pageCache } from "../cache/page-cache.ts";
 import { env } from "../env.ts";
 import { logger } from "../log.ts";
 import { Deliveries } from "../security/deliveries.ts";
@@ -25,6 +25,7 @@ function apply(message: BusMessage): number {
   switch (message.kind) {
     case "tags":
       dataCache.invalidate(message.tags);
+      memberShells.invalidate(message.tags);
       return pageCache.invalidate(message.tags);
     case "sessions": {
       const before = sessionCache.size;
@@ -48,6 +49,7 @@ function reset(): void {
   sessionCache.clear();
   personalCache.clear();
   pageCache.invalidateAll();
+  memberShells.invalidateAll();
   dataCache.invalidateAll();
 }
 

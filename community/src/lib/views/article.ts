@@ -1,31 +1,17 @@
 import { LOCALES, type Locale } from "@inkstone/config";
-import type { Session } from "../auth/session.ts";
 import { articleBySlug, commentsOf, relatedArticles, translations } from "../cms/public.ts";
 import type { Article, ArticleSummary, Comment } from "../cms/schemas.ts";
 import { paths } from "../i18n/index.ts";
 import { renderArticle } from "../markdown.ts";
-import { personalState } from "../personal.ts";
 import { requestLog } from "../request-context.ts";
 
-/** What the article page shows beyond the article: the thread, translations, related articles, the reader's state. */
+/** What the article page shows beyond the article: the thread, translations, related articles. */
 export type ArticleView = {
   article: Article;
   comments: Comment[];
   alternates: Partial<Record<Locale, string>>;
   related: ArticleSummary[];
-  member?: { liked: boolean; bookmarked: boolean; followsAuthor: boolean; isAuthor: boolean };
 };
-
-async function memberState(session: Session, article: Article): Promise<ArticleView["member"]> {
-  const state = await personalState(session);
-  const handle = article.author?.handle;
-  return {
-    liked: state.likes.has(article.documentId),
-    bookmarked: state.bookmarks.has(article.documentId),
-    followsAuthor: Boolean(handle && state.authors.has(handle)),
-    isAuthor: handle === session.handle,
-  };
-}
 
 /**
  * The article's body as HTML, rendered once per article object: the data cache hands every page the same object
@@ -42,10 +28,10 @@ export function articleHtml(article: Article): string {
 }
 
 /** Everything the article page needs, or null when no article has that slug in that language. */
-export async function loadArticle(locale: Locale, slug: string, session: Session | null): Promise<ArticleView | null> {
+export async function loadArticle(locale: Locale, slug: string): Promise<ArticleView | null> {
   const article = await articleBySlug(locale, slug);
   if (!article) return null;
-  const [comments, slugs, related, member] = await Promise.all([
+  const [comments, slugs, related] = await Promise.all([
     commentsOf(article.documentId, locale),
     translations(
       article.documentId,
@@ -56,10 +42,9 @@ export async function loadArticle(locale: Locale, slug: string, session: Session
       requestLog().warn({ err: error }, "related articles unavailable; the article page shows none");
       return [];
     }),
-    session ? memberState(session, article) : Promise.resolve(undefined),
   ]);
   const alternates: Partial<Record<Locale, string>> = { [locale]: paths.article(locale, article.slug) };
   for (const [other, otherSlug] of Object.entries(slugs) as [Locale, string][])
     alternates[other] = paths.article(other, otherSlug);
-  return { article, comments, alternates, related, ...(member ? { member } : {}) };
+  return { article, comments, alternates, related };
 }
