@@ -14,6 +14,8 @@ export type RequestContext = {
    * page is fine to show now, but not to keep as if it were fresh.
    */
   degraded?: boolean;
+  /** The highest change-channel announcement this request made: the caller must see it on any replica next. */
+  seen?: number;
 };
 
 /**

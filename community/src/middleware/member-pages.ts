@@ -1,10 +1,12 @@
 import type { MiddlewareHandler } from "astro";
-import type { Session } from "../lib/auth/session.ts";
+import { FLASH_COOKIE } from "../lib/auth/flash.ts";
+import { isSessionId, SESSION_COOKIE, type Session, tokenHashOf } from "../lib/auth/session.ts";
 import { memberShells } from "../lib/cache/page-cache.ts";
 import { CmsError } from "../lib/cms/errors.ts";
 import { type PersonalState, personalState } from "../lib/personal.ts";
 import { hasMarks, personalize } from "../lib/personal-marks.ts";
 import { currentRequest, requestLog } from "../lib/request-context.ts";
+import { changeToAwait, memberCachesUsable, personalCache, sessionCache } from "../lib/store/replica.ts";
 import { cacheKey, PAGES } from "./cache.ts";
 
 const EMPTY: PersonalState = { likes: new Set(), bookmarks: new Set(), authors: new Set(), tags: new Set(), unread: 0 };
@@ -59,4 +61,31 @@ export function memberPagesMiddleware(bypass: () => boolean): MiddlewareHandler 
     if (!hasMarks(html)) return new Response(html, init);
     return personalized(html, session, init);
   };
+}
+
+/** The value of cookie `name` in a Cookie header (the first, as Astro reads it). */
+function cookieValue(header: string, name: string): string | undefined {
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * For the front door (./front-door.ts): the page under `key` for the member whose Cookie header is `cookie`, when
+ * everything it takes is already in this replica's memory — their session, their state and a fresh shell — else
+ * undefined, and the request goes through Astro (which fills what was missing). Nothing here is asked of anyone.
+ */
+export function memberPageFromMemory(cookie: string, key: string): string | undefined {
+  if (cookie.includes(`${FLASH_COOKIE}=`) || !memberCachesUsable() || changeToAwait(cookie) !== undefined)
+    return undefined;
+  const id = cookieValue(cookie, SESSION_COOKIE);
+  if (!id || !isSessionId(id)) return undefined;
+  const session = sessionCache.get(tokenHashOf(id)) as Session | undefined;
+  if (!session || !(Date.parse(session.expiresAt) > Date.now())) return undefined;
+  const state = personalCache.get(session.userId) as PersonalState | undefined;
+  const shell = memberShells.lookup(key);
+  if (!state || shell?.state !== "fresh") return undefined;
+  return personalize(shell.entry.value, { state, handle: session.handle });
 }

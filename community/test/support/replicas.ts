@@ -1,6 +1,6 @@
 import type { StackEnv } from "../../../scripts/stack/apps.ts";
 import { startTestApps } from "../../../scripts/test/services.ts";
-import { Visitor } from "./visitor.ts";
+import type { Visitor } from "./visitor.ts";
 
 /**
  * What every community replica of one deployment is given alike: the CMS and its credential, the secrets that seal
@@ -34,9 +34,7 @@ export async function startAnotherReplica(first: StackEnv): Promise<StackEnv> {
   return env;
 }
 
-/** The same browser (its cookies, its headers) talking to the replica at `base`, as a load balancer may send it. */
+/** The same browser (its cookies, live, and its headers) talking to the replica at `base`, as a proxy may send it. */
 export function onReplica(visitor: Visitor, base: string): Visitor {
-  const other = new Visitor(base, visitor.headers);
-  for (const name of visitor.cookieNames) other.setCookie(name, visitor.cookie(name) ?? "");
-  return other;
+  return visitor.at(base);
 }

@@ -3,12 +3,20 @@
 export type Reply = { status: number; headers: Headers; text: string; location: string | null };
 
 export class Visitor {
-  readonly #cookies = new Map<string, string>();
+  readonly #cookies: Map<string, string>;
   /** `headers` go with every request (an X-Forwarded-For a trusted proxy would add, for example). */
   constructor(
     readonly base: string,
     readonly headers: Record<string, string> = {},
-  ) {}
+    cookies = new Map<string, string>(),
+  ) {
+    this.#cookies = cookies;
+  }
+
+  /** The same browser — its headers and its cookies, live — asking `base` instead (another replica, say). */
+  at(base: string): Visitor {
+    return new Visitor(base, this.headers, this.#cookies);
+  }
 
   get cookieNames(): string[] {
     return [...this.#cookies.keys()];

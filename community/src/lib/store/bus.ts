@@ -25,7 +25,12 @@ export const busMessageSchema = z.discriminatedUnion("kind", [
 export type BusMessage = z.infer<typeof busMessageSchema>;
 
 const CHANNEL = "inkstone_community";
-const envelopeSchema = z.object({ from: z.string(), message: busMessageSchema });
+const envelopeSchema = z.object({ from: z.string(), seq: z.number().int().positive(), message: busMessageSchema });
+
+/** One statement: the announcement's number, and the notification carrying it. */
+const PUBLISH = `
+SELECT s.seq, pg_notify($1, json_build_object('from', $2::text, 'seq', s.seq, 'message', $3::json)::text)
+FROM (SELECT nextval('community_changes') AS seq) s`;
 
 export type BusHandlers = {
   /** Applies one message (from this replica or another); returns how many cached pages or entries it dropped. */
@@ -41,6 +46,10 @@ export type BusHandlers = {
  * One replica's end of the channel: a dedicated connection that LISTENs, reconnecting with backoff when it drops.
  * While it is not listening, `connected` is false: callers must not trust what they cached for longer than a
  * request (sessions are then looked up every time).
+ *
+ * Every announcement is numbered (a sequence in the store). `applied` is the highest number this replica has acted
+ * on; a member whose action was announced as number N carries N back (src/middleware/replica.ts), and a replica
+ * behind N waits for it (`caughtUp`) before answering them, so they read their own writes on any replica.
  */
 export class Bus {
   readonly id = randomUUID();
@@ -53,6 +62,8 @@ export class Bus {
   #closed = false;
   #retryMs = 250;
   #timer: NodeJS.Timeout | undefined;
+  #applied = 0;
+  readonly #waiting = new Set<{ seq: number; done: (ok: boolean) => void }>();
 
   constructor(options: { url: string; store: () => Store; handlers: BusHandlers }) {
     this.#url = options.url;
@@ -64,6 +75,34 @@ export class Bus {
     return this.#connected;
   }
 
+  /** The highest announcement number this replica has acted on. */
+  get applied(): number {
+    return this.#applied;
+  }
+
+  /** Resolves true once announcement `seq` has been acted on here, false if that takes longer than `timeoutMs`. */
+  caughtUp(seq: number, timeoutMs: number): Promise<boolean> {
+    if (seq <= this.#applied) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        seq,
+        done: (ok: boolean) => {
+          clearTimeout(timer);
+          this.#waiting.delete(waiter);
+          resolve(ok);
+        },
+      };
+      const timer = setTimeout(() => waiter.done(false), timeoutMs);
+      this.#waiting.add(waiter);
+    });
+  }
+
+  #advance(seq: number): void {
+    if (seq <= this.#applied) return;
+    this.#applied = seq;
+    for (const waiter of this.#waiting) if (waiter.seq <= seq) waiter.done(true);
+  }
+
   /** Starts listening (once); resolves when listening or when the first attempt failed (retried in the background). */
   open(): Promise<void> {
     this.#opening ??= this.#connect();
@@ -71,14 +110,19 @@ export class Bus {
   }
 
   /**
-   * Applies `message` here at once, then tells the other replicas; returns what applying it here dropped. Throws
-   * StoreUnavailable when the others cannot be told (it is applied here all the same).
+   * Applies `message` here at once, then tells the other replicas; returns what applying it here dropped and the
+   * announcement's number. Throws StoreUnavailable when the others cannot be told (it is applied here all the same).
    */
-  async publish(message: BusMessage): Promise<number> {
+  async publish(message: BusMessage): Promise<{ dropped: number; seq: number }> {
     const dropped = this.#handlers.apply(message);
-    const payload = JSON.stringify({ from: this.id, message });
-    await storeQuery(this.#store(), "SELECT pg_notify($1, $2)", [CHANNEL, payload]);
-    return dropped;
+    const { rows } = await storeQuery<{ seq: string }>(this.#store(), PUBLISH, [
+      CHANNEL,
+      this.id,
+      JSON.stringify(message),
+    ]);
+    const seq = Number(rows[0]?.seq);
+    this.#advance(seq);
+    return { dropped, seq };
   }
 
   async close(): Promise<void> {
@@ -94,17 +138,25 @@ export class Bus {
     client.on("notification", (note) => this.#receive(note.payload));
     client.on("error", (error) => this.#lost(client, error));
     client.on("end", () => this.#lost(client, new Error("connection ended")));
+    let latest = 0;
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
+      await this.#store().ready;
+      const { rows } = await client.query<{ n: string }>(
+        "SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM community_changes",
+      );
+      latest = Number(rows[0]?.n ?? 0);
     } catch (error) {
       this.#lost(client, error as Error);
       return;
     }
     this.#retryMs = 250;
     this.#connected = true;
-    // Whatever was cached before listening began may predate a change nobody could tell us about.
+    // Whatever was cached before listening began may predate a change nobody could tell us about: it is all dropped,
+    // which covers every announcement made so far.
     this.#handlers.reset();
+    this.#advance(latest);
     logger().info("community store: listening for changes from the other replicas");
   }
 
@@ -123,6 +175,7 @@ export class Bus {
       return;
     }
     if (envelope.data.from !== this.id) this.#handlers.apply(envelope.data.message);
+    this.#advance(envelope.data.seq);
   }
 
   #lost(client: pg.Client, error: Error): void {

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
   until_ms bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS webhook_deliveries_until ON webhook_deliveries (until_ms);
+-- Numbers every announcement on the change channel, so a request can say which changes it must see (src/lib/store/bus.ts).
+CREATE SEQUENCE IF NOT EXISTS community_changes;
 `;
 /** Any fixed number: replicas starting together create the tables one at a time. */
 const SCHEMA_LOCK = 7_431_001;

@@ -4,6 +4,7 @@ import { MemberCache } from "../cache/member-cache.ts";
 import { memberShells, pageCache } from "../cache/page-cache.ts";
 import { env } from "../env.ts";
 import { logger } from "../log.ts";
+import { currentRequest } from "../request-context.ts";
 import { Deliveries } from "../security/deliveries.ts";
 import { Bus, type BusMessage } from "./bus.ts";
 import { store } from "./pool.ts";
@@ -72,7 +73,11 @@ export const memberCachesUsable = (): boolean => bus?.connected === true;
 export async function announce(message: BusMessage): Promise<number> {
   const bus = changes();
   try {
-    return await bus.publish(message);
+    const { dropped, seq } = await bus.publish(message);
+    // The member who caused it must see it on whichever replica answers them next (src/middleware/replica.ts).
+    const request = currentRequest();
+    if (request) request.seen = Math.max(request.seen ?? 0, seq);
+    return dropped;
   } catch (error) {
     logger().warn(
       { err: error, message },
@@ -99,4 +104,19 @@ export async function startReplica(): Promise<void> {
     sweeping.unref();
   }
   await changes().open();
+}
+
+/**
+ * Carries the number of the last change a member made (see Bus.caughtUp) to their next request, whichever replica
+ * gets it. A minute is far longer than any replica takes to hear a change.
+ */
+export const SEEN_COOKIE = "inkstone_seen";
+export const SEEN_SECONDS = 60;
+
+/** The change number a Cookie header says its sender must see, when this replica has not acted on it yet. */
+export function changeToAwait(cookieHeader: string | null | undefined): number | undefined {
+  if (!cookieHeader?.includes(`${SEEN_COOKIE}=`)) return undefined;
+  const match = new RegExp(`(?:^|;\\s*)${SEEN_COOKIE}=(\\d{1,15})(?:;|$)`).exec(cookieHeader);
+  const seq = Number(match?.[1]);
+  return Number.isSafeInteger(seq) && seq > changes().applied ? seq : undefined;
 }
