@@ -8,6 +8,7 @@ import { startTestApps } from "../../scripts/test/services.ts";
 import { type Published, publishArticle } from "./support/content.ts";
 import { onReplica, startAnotherReplica } from "./support/replicas.ts";
 import { type Reply, Visitor } from "./support/visitor.ts";
+import { signedEvent } from "./support/webhook.ts";
 
 // Two community replicas against one CMS and one shared store, as a deployment behind a load balancer runs them:
 // both trust the loopback as their proxy, so each visitor's X-Forwarded-For is its address. The CMS's webhook
@@ -122,16 +123,6 @@ async function warm(v: Visitor, path: string): Promise<Reply> {
   return page;
 }
 
-function signedEvent(event: unknown, delivery = randomUUID()): { body: string; headers: Record<string, string> } {
-  const body = JSON.stringify(event);
-  return {
-    body,
-    headers: {
-      "content-type": "application/json",
-      ...webhookHeaders(String(envA.COMMUNITY_WEBHOOK_SECRET), body, delivery),
-    },
-  };
-}
 const deliver = (base: string, signed: { body: string; headers: Record<string, string> }) =>
   fetch(`${base}/api/revalidate`, { method: "POST", body: signed.body, headers: signed.headers });
 
@@ -414,7 +405,7 @@ describe("the CMS's webhook", () => {
     await warm(reader, path);
     const event = { model: "article", event: "update", documentId: article.documentId, locale: "en" };
 
-    const signed = signedEvent(event);
+    const signed = signedEvent(String(envA.COMMUNITY_WEBHOOK_SECRET), event);
     const first = await deliver(A, signed);
     expect(first.status).toBe(200);
     expect((await first.json()).data.invalidated).toBeGreaterThanOrEqual(1);
@@ -433,7 +424,7 @@ describe("the CMS's webhook", () => {
     expect((await reader.get(path)).headers.get("x-cache")).toBe("HIT");
 
     // The other way round: accepted by B, refused by A.
-    const second = signedEvent(event);
+    const second = signedEvent(String(envA.COMMUNITY_WEBHOOK_SECRET), event);
     expect((await deliver(B, second)).status).toBe(200);
     const replayed = await deliver(A, second);
     expect(replayed.status).toBe(409);

@@ -10,6 +10,7 @@ import { startTestApps } from "../../scripts/test/services.ts";
 import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
 import { type Published, publishArticle } from "./support/content.ts";
 import { type Reply, Visitor } from "./support/visitor.ts";
+import { signedEvent } from "./support/webhook.ts";
 
 // The community's trust boundary against the real CMS, worker and Temporal, as `npm start` runs them, behind a
 // trusted proxy (this test: TRUSTED_PROXIES is the loopback, and each visitor's X-Forwarded-For is the address the
@@ -174,16 +175,6 @@ function multipart(
   return { method: "POST", body: data, headers: { origin: base, accept: "application/json" } };
 }
 
-function signedEvent(event: unknown, delivery = randomUUID()): { body: string; headers: Record<string, string> } {
-  const body = JSON.stringify(event);
-  return {
-    body,
-    headers: {
-      "content-type": "application/json",
-      ...webhookHeaders(String(env.COMMUNITY_WEBHOOK_SECRET), body, delivery),
-    },
-  };
-}
 const deliver = (signed: { body: string; headers: Record<string, string> }) =>
   fetch(`${base}/api/revalidate`, { method: "POST", body: signed.body, headers: signed.headers });
 
@@ -459,7 +450,12 @@ describe("a catalogue of bad input", () => {
         () =>
           anon().request("/api/revalidate", {
             method: "POST",
-            ...signedEvent({ model: "article", event: "update", documentId: "a\u0000", locale: "en" }),
+            ...signedEvent(String(env.COMMUNITY_WEBHOOK_SECRET), {
+              model: "article",
+              event: "update",
+              documentId: "a\u0000",
+              locale: "en",
+            }),
           }),
         400,
       ],
@@ -1003,7 +999,7 @@ describe("the CMS's webhook", () => {
     const path = `/en/a/${article.slug}`;
     const reader = visitor();
     const event = { model: "article", event: "update", documentId: article.documentId, locale: "en" };
-    const signed = signedEvent(event);
+    const signed = signedEvent(String(env.COMMUNITY_WEBHOOK_SECRET), event);
 
     await reader.get(path);
     expect((await reader.get(path)).headers.get("x-cache")).toBe("HIT");
@@ -1020,13 +1016,19 @@ describe("the CMS's webhook", () => {
     expect(renamed.status).toBe(409);
     expect((await reader.get(path)).headers.get("x-cache")).toBe("HIT");
 
-    const withoutId = signedEvent(event).headers;
+    const withoutId = signedEvent(String(env.COMMUNITY_WEBHOOK_SECRET), event).headers;
     delete withoutId["x-inkstone-delivery"];
     expect((await deliver({ body: signed.body, headers: withoutId })).status).toBe(400);
   });
 
   it("cancels a blocked member's runs and says how many", async () => {
-    const answer = await deliver(signedEvent({ model: "member", event: "block", userId: "nobodynobodynobody01" }));
+    const answer = await deliver(
+      signedEvent(String(env.COMMUNITY_WEBHOOK_SECRET), {
+        model: "member",
+        event: "block",
+        userId: "nobodynobodynobody01",
+      }),
+    );
     expect(answer.status).toBe(200);
     expect((await answer.json()).data).toMatchObject({ cancelled: 0, tags: [] });
   });
