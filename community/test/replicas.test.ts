@@ -159,13 +159,17 @@ describe("rate limits", () => {
 });
 
 describe("a change in the CMS", () => {
-  it("drops the page on both replicas, though its webhook reaches only one", async () => {
+  it("drops the page on both replicas, for visitors and members, though its webhook reaches only one", async () => {
     const article = articles.edited;
     const path = pathOf(article);
     await webhooksSettled();
     const onA = await warm(visitor(A), path);
     const onB = await warm(visitor(B), path);
     for (const page of [onA, onB]) expect(page.text).toContain("What the edited article said first.");
+    // A member's copy: the shared member shell of this page, kept on each replica after its first render.
+    const member = await join("reads-edits", A);
+    for (const v of [member.visitor, onReplica(member.visitor, B)])
+      for (let i = 0; i < 2; i++) expect((await v.get(path)).text).toContain("What the edited article said first.");
 
     const edit = await api.admin(
       "PUT",
@@ -179,6 +183,11 @@ describe("a change in the CMS", () => {
     await expect
       .poll(async () => (await reader.get(path)).text, { timeout: 2000, interval: 50 })
       .toContain("What an editor wrote since.");
+    const memberOnB = onReplica(member.visitor, B);
+    await expect
+      .poll(async () => (await memberOnB.get(path)).text, { timeout: 2000, interval: 50 })
+      .toContain("What an editor wrote since.");
+    expect((await member.visitor.get(path)).text).toContain("What an editor wrote since.");
     // Once the CMS's deliveries (the edit, then the publish) are in, both replicas keep the new page.
     await webhooksSettled();
     for (const base of [A, B]) {
