@@ -1,4 +1,4 @@
-import type { Locale } from "@inkstone/config";
+import { LOCALES, type Locale } from "@inkstone/config";
 import {
   type ArticleIndex,
   connectIndex,
@@ -13,6 +13,8 @@ import {
   searchParamsFromUrl,
   searchParamsSchema,
 } from "@inkstone/search";
+import { cachedData, searchCache } from "./cache/data-cache.ts";
+import { cacheTags } from "./cache/page-cache.ts";
 import { listArticles } from "./cms/public.ts";
 import { env } from "./env.ts";
 import { requestLog } from "./request-context.ts";
@@ -78,7 +80,14 @@ export async function searchArticles(query: URLSearchParams, locale: Locale): Pr
     throw error;
   }
   try {
-    return { kind: "results", params, result: await search(articleIndex(), params), degraded: false };
+    // Any publication in either language may change any result.
+    const result = await cachedData(
+      `search:${JSON.stringify(params)}`,
+      LOCALES.map(cacheTags.lists),
+      () => search(articleIndex(), params),
+      searchCache,
+    );
+    return { kind: "results", params, result, degraded: false };
   } catch (error) {
     if (!(error instanceof SearchError) || error.code === "invalid_search_params") throw error;
     requestLog().warn({ err: error }, "Meilisearch unavailable; searching titles and summaries through the CMS");

@@ -1,5 +1,5 @@
 import { SIGNATURE_WINDOW_MS } from "@inkstone/config/webhook";
-import { dataCache } from "../cache/data-cache.ts";
+import { dataCache, searchCache } from "../cache/data-cache.ts";
 import { MemberCache } from "../cache/member-cache.ts";
 import { memberShells, pageCache } from "../cache/page-cache.ts";
 import { env } from "../env.ts";
@@ -21,12 +21,14 @@ export const sessionCache = new MemberCache<unknown>({ ttlMs: 60_000, maxEntries
 /** Members' personal state (likes, bookmarks, follows, unread count), by member: src/lib/personal.ts. */
 export const personalCache = new MemberCache<unknown>({ ttlMs: 30_000, maxEntries: 100_000 });
 
+/** Everything cached by tag besides the visitors' pages: what one change drops. */
+const TAGGED = [memberShells, dataCache, searchCache];
+
 /** What a message means here; returns how many cached pages (for tags) or entries it dropped. */
 function apply(message: BusMessage): number {
   switch (message.kind) {
     case "tags":
-      dataCache.invalidate(message.tags);
-      memberShells.invalidate(message.tags);
+      for (const cache of TAGGED) cache.invalidate(message.tags);
       return pageCache.invalidate(message.tags);
     case "sessions": {
       const before = sessionCache.size;
@@ -50,8 +52,7 @@ function reset(): void {
   sessionCache.clear();
   personalCache.clear();
   pageCache.invalidateAll();
-  memberShells.invalidateAll();
-  dataCache.invalidateAll();
+  for (const cache of TAGGED) cache.invalidateAll();
 }
 
 let bus: Bus | undefined;
