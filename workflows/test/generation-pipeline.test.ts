@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { connectIndex, searchForResearch } from "@inkstone/search";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { GenerationClient, RunView } from "../src/client.ts";
 import { EncryptionCodec } from "../src/temporal/encryption-codec.ts";
 import { startCms } from "./support/cms.ts";
 import { articlePage, prose, startFixtureWeb } from "./support/fixture-web.ts";
 import { startLlmStub } from "./support/llm-stub.ts";
-import { seedIndex } from "./support/meili.ts";
 import {
   citationsIn,
   codecKeysOf,
@@ -72,7 +72,15 @@ describe("generation pipeline", () => {
         }),
       },
     });
-    const common = { CMS_URL: cms.url, CMS_WORKER_TOKEN: token, FETCH_MAX_BYTES: "100000", FETCH_TIMEOUT_MS: "1500" };
+    const common = {
+      CMS_URL: cms.url,
+      CMS_WORKER_TOKEN: token,
+      // Community research searches the index the CMS's own sync keeps.
+      MEILI_INDEX_PREFIX: String(cms.env.MEILI_INDEX_PREFIX),
+      MEILI_SEARCH_KEY: String(cms.env.MEILI_SEARCH_KEY),
+      FETCH_MAX_BYTES: "100000",
+      FETCH_TIMEOUT_MS: "1500",
+    };
     llmWorker = await startWorker({
       ...common,
       OPENAI_BASE_URL: llm.url,
@@ -218,10 +226,12 @@ describe("generation pipeline", () => {
     expect(draft.generation.costUsd).toBeGreaterThan(0);
     expect(view.result?.usage.promptTokens).toBe(draft.generation.promptTokens);
 
-    // The worker's metrics saw it.
+    // The worker's metrics saw it. The slot is given back just after the run reports done: wait for that.
+    await expect
+      .poll(async () => (await fetch(llmWorker.metricsUrl)).text(), { timeout: 5000, interval: 100 })
+      .toMatch(/inkstone_generation_active_slots 0/);
     const metrics = await (await fetch(llmWorker.metricsUrl)).text();
     expect(metrics).toMatch(/inkstone_generation_slots 2/);
-    expect(metrics).toMatch(/inkstone_generation_active_slots 0/);
     expect(metrics).toMatch(/inkstone_generation_stage_seconds_count\{stage="write"\} [1-9]/);
     expect(metrics).toMatch(/inkstone_generation_queue_seconds_count [1-9]/);
     expect(metrics).toMatch(/inkstone_generation_queue_depth 0/);
@@ -312,7 +322,6 @@ describe("generation pipeline", () => {
   });
 
   it("writes offline from community articles with citations, and refuses loopback when private addresses are off", async () => {
-    const prefix = String(offlineWorker.env.MEILI_INDEX_PREFIX);
     const paragraphs = (subject: string) =>
       [
         `${subject}是一种利用海水涨落发电的可再生能源技术。`,
@@ -320,24 +329,27 @@ describe("generation pipeline", () => {
         `建设${subject}电站需要权衡成本、生态影响和当地社区的利益。`,
         `与风能和太阳能相比，${subject}的出力更容易预测。`,
       ].join("");
-    await seedIndex(prefix, [
-      {
-        documentId: "a1",
-        locale: "zh-CN",
-        slug: "tidal-power",
-        title: "潮汐能发电入门",
-        summary: "潮汐能的基本原理。",
-        body: paragraphs("潮汐能"),
-      },
-      {
-        documentId: "a2",
-        locale: "zh-CN",
-        slug: "tidal-lagoon",
-        title: "潮汐能潟湖电站",
-        summary: "潟湖电站的利弊。",
-        body: paragraphs("潮汐能潟湖"),
-      },
-    ]);
+    const power = await cms.publish({
+      locale: "zh-CN",
+      title: "潮汐能发电入门",
+      summary: "潮汐能的基本原理。",
+      body: paragraphs("潮汐能"),
+    });
+    const lagoon = await cms.publish({
+      locale: "zh-CN",
+      title: "潮汐能潟湖电站",
+      summary: "潟湖电站的利弊。",
+      body: paragraphs("潮汐能潟湖"),
+    });
+    const index = connectIndex({
+      host: String(cms.env.MEILI_URL),
+      apiKey: String(cms.env.MEILI_SEARCH_KEY),
+      indexPrefix: String(cms.env.MEILI_INDEX_PREFIX),
+    });
+    await vi.waitFor(async () => expect(await searchForResearch(index, { q: "潮汐能" })).toHaveLength(2), {
+      timeout: 30_000,
+      interval: 250,
+    });
     const runId = await offlineClient.start(
       {
         creatorId: "writer3",
@@ -366,10 +378,9 @@ describe("generation pipeline", () => {
     expect(headings.length).toBeGreaterThanOrEqual(3);
     expect(headings.at(-1)).toBe("## 参考资料");
     // Cited sources are the community's articles, linked where readers find them.
-    expect(draft.sources.map((source) => new URL(source.url).pathname).sort()).toEqual([
-      "/zh-CN/a/tidal-lagoon",
-      "/zh-CN/a/tidal-power",
-    ]);
+    expect(draft.sources.map((source) => new URL(source.url).pathname).sort()).toEqual(
+      [`/zh-CN/a/${lagoon.slug}`, `/zh-CN/a/${power.slug}`].sort(),
+    );
     const cited = citationsIn(draft.body);
     expect(new Set(cited)).toEqual(new Set(draft.sources.map((_, i) => i + 1)));
   });
