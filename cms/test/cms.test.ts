@@ -45,12 +45,14 @@ describe("start-up", () => {
         "2026.11.29T00.00.00.search-outbox.js",
         "2026.12.01T00.00.00.signin-throttle.js",
         "2026.12.01T00.00.01.member-identities.js",
+        "2026.12.02T00.00.00.search-outbox-not-before.js",
       ]),
     );
     const indexes = await db.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'");
     expect(indexes.rows.map((r) => r.indexname)).toEqual(
       expect.arrayContaining([
         "inkstone_outbox_pending",
+        "inkstone_outbox_pending_document",
         "reactions_key_unique",
         "follows_key_unique",
         "comments_article_idx",

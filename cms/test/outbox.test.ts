@@ -1,9 +1,17 @@
-// The outbox table's migration and its pruning, on a real PostgreSQL database without booting Strapi.
+// The outbox table's migrations, its pruning and its batched refreshes, on a real PostgreSQL database without
+// booting Strapi.
 import { type Knex, knex } from "knex";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../scripts/test/services.ts";
-import { up } from "../database/migrations/2026.11.29T00.00.00.search-outbox.ts";
-import { OUTBOX_TABLE, pruneOutbox } from "../src/lib/outbox.ts";
+import { up as createOutbox } from "../database/migrations/2026.11.29T00.00.00.search-outbox.ts";
+import { up as addNotBefore } from "../database/migrations/2026.12.02T00.00.00.search-outbox-not-before.ts";
+import { enqueue, enqueueRefresh, OUTBOX_TABLE, pruneOutbox } from "../src/lib/outbox.ts";
+
+/** The outbox's migrations, in the order Strapi runs them. */
+const up = async (db: Knex) => {
+  await createOutbox(db);
+  await addNotBefore(db);
+};
 
 const databases: Knex[] = [];
 const database = async () => {
@@ -37,9 +45,12 @@ describe("the outbox migration", () => {
         "last_error",
         "leased_until",
         "locale",
+        "not_before",
       ].sort(),
     );
-    expect(created.indexes).toContain("inkstone_outbox_pending");
+    expect(created.indexes).toEqual(
+      expect.arrayContaining(["inkstone_outbox_pending", "inkstone_outbox_pending_document"]),
+    );
     await db.transaction((trx) => up(trx));
     expect({ columns: await columns(db), indexes: await indexes(db) }).toEqual(created);
   });
@@ -60,7 +71,7 @@ describe("the outbox migration", () => {
     });
     await db(OUTBOX_TABLE).insert({ action: "upsert", document_id: "abcdefghij0123456789abcd", locale: "en" });
     await db.transaction((trx) => up(trx));
-    expect(await columns(db)).toContain("leased_until");
+    expect(await columns(db)).toEqual(expect.arrayContaining(["leased_until", "not_before"]));
     expect(await db(OUTBOX_TABLE).count({ n: "*" })).toEqual([{ n: "1" }]);
   });
 });
@@ -110,5 +121,78 @@ describe("pruning the outbox", () => {
     await rows(1, null);
     expect(await pruneOutbox(db, retention)).toBe(0);
     expect(await remaining()).toHaveLength(4);
+  });
+});
+
+describe("batched refreshes", () => {
+  let db: Knex;
+  beforeEach(async () => {
+    db = await database();
+    await db.transaction((trx) => up(trx));
+  });
+
+  const ARTICLE = "abcdefghij0123456789abcd";
+  const OTHER = "zyxwvutsrq9876543210zyxw";
+  /** Each row: its article, and seconds until it is due (negative: overdue; null: due at once). */
+  const pending = async () =>
+    (
+      await db(OUTBOX_TABLE)
+        .select("document_id", "locale", db.raw("extract(epoch FROM not_before - now())::float AS due_in"))
+        .orderBy("id")
+    ).map((r: { document_id: string; locale: string | null; due_in: number | null }) => ({
+      article: r.document_id,
+      locale: r.locale,
+      // + 0: a row due a moment ago rounds to -0, which toEqual tells from 0.
+      dueIn: r.due_in === null ? null : Math.round(r.due_in) + 0,
+    }));
+
+  it("keeps one waiting row per article: later changes join it and never push it later", async () => {
+    await enqueueRefresh(db, [ARTICLE], 10_000);
+    await enqueueRefresh(db, [ARTICLE, ARTICLE], 60_000);
+    await enqueueRefresh(db, [OTHER], 10_000);
+    expect(await pending()).toEqual([
+      { article: ARTICLE, locale: null, dueIn: 10 },
+      { article: OTHER, locale: null, dueIn: 10 },
+    ]);
+    // A change in more of a hurry (a renamed author) brings the waiting row forward.
+    await enqueueRefresh(db, [ARTICLE, OTHER]);
+    expect(await pending()).toEqual([
+      { article: ARTICLE, locale: null, dueIn: 0 },
+      { article: OTHER, locale: null, dueIn: 0 },
+    ]);
+  });
+
+  it("writes a new row when the waiting one is leased or done, since its drain may have read the article already", async () => {
+    await enqueueRefresh(db, [ARTICLE], 10_000);
+    await db(OUTBOX_TABLE).update({ leased_until: db.raw("now() + interval '5 minutes'") });
+    await enqueueRefresh(db, [ARTICLE], 10_000);
+    await db(OUTBOX_TABLE).update({ done_at: db.fn.now(), leased_until: null });
+    await enqueueRefresh(db, [ARTICLE], 10_000);
+    expect(await db(OUTBOX_TABLE).count({ n: "*" })).toEqual([{ n: "3" }]);
+  });
+
+  it("does not join a row for one locale, which would not re-read the others", async () => {
+    await enqueue(db, "upsert", ARTICLE, "en");
+    await enqueueRefresh(db, [ARTICLE], 10_000);
+    expect(await pending()).toEqual([
+      { article: ARTICLE, locale: "en", dueIn: null },
+      { article: ARTICLE, locale: null, dueIn: 10 },
+    ]);
+  });
+
+  it("holds the row it joined until its transaction ends, so a claim skips it until the change has committed", async () => {
+    await enqueueRefresh(db, [ARTICLE]);
+    const claimable = () =>
+      db(OUTBOX_TABLE)
+        .whereNull("done_at")
+        .forUpdate()
+        .skipLocked()
+        .select("id")
+        .then((rows) => rows.length);
+    await db.transaction(async (trx) => {
+      await enqueueRefresh(trx, [ARTICLE], 10_000);
+      expect(await claimable()).toBe(0);
+    });
+    expect(await claimable()).toBe(1);
   });
 });

@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ArticleIndex, connectIndex, ensureApiKeys, search } from "@inkstone/search";
+import { type ArticleIndex, connectIndex, ensureApiKeys } from "@inkstone/search";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startMeilisearch } from "../../scripts/stack/meilisearch.ts";
@@ -10,8 +10,9 @@ import type { ManagedProcess } from "../../scripts/stack/process.ts";
 import { ephemeralSecrets } from "../../scripts/stack/secrets.ts";
 import { freePort } from "../../scripts/stack/wait.ts";
 import { isolationId, startTestApps } from "../../scripts/test/services.ts";
-import { type CmsApi, cmsApi, draft } from "./cms-api.ts";
+import { type CmsApi, cmsApi } from "./cms-api.ts";
 import { runCmsScript } from "./run-cms-script.ts";
+import { hitsFor as hitsIn, POLL, publishDraft as publish } from "./search-support.ts";
 
 // This file's own Meilisearch, so the test can stop and restart it under a running CMS.
 const dataDir = mkdtempSync(join(tmpdir(), "inkstone-meili-outage-"));
@@ -49,21 +50,9 @@ afterAll(async () => {
   await meili?.stop();
 });
 
-const hitsFor = async (q: string) => {
-  // While this file's Meilisearch is stopped on purpose, no answer means no hits; the polls wait it out.
-  const result = await search(index, { q, language: "en", limit: 50 }).catch(() => undefined);
-  return result?.hits.map((h) => h.documentId) ?? [];
-};
-/** The sync is asynchronous: what a query finds is checked until it matches, for up to a minute. */
-const POLL = { timeout: 60_000, interval: 250 };
-
-async function publishDraft(runId: string, title: string): Promise<string> {
-  const saved = await api.saveDraft(runId, draft(creatorId, runId, { title }));
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  const { documentId } = saved.body.data;
-  expect((await api.publish(documentId, "en")).status).toBe(200);
-  return documentId;
-}
+// While this file's Meilisearch is stopped on purpose, no answer means no hits; the polls wait it out.
+const hitsFor = (q: string) => hitsIn(index, q);
+const publishDraft = (runId: string, title: string) => publish(api, creatorId, runId, { title });
 
 describe("search sync from the CMS outbox", () => {
   it("indexes a published article and removes it within one sync after unpublishing", async () => {

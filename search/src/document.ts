@@ -32,6 +32,7 @@ export type ArticleCard = {
   category: { slug: string; name: string } | null;
   author: { handle: string; displayName: string } | null;
   likes: number;
+  comments: number;
   readingMinutes: number;
   featured: boolean;
   coverUrl: string | null;
@@ -119,6 +120,7 @@ export function toIndexDocument(input: SearchDocumentInput): IndexDocument {
       category: doc.category,
       author: doc.author,
       likes: doc.likes,
+      comments: doc.comments ?? 0,
       readingMinutes: doc.readingMinutes,
       featured: doc.featured,
       coverUrl: doc.coverUrl,

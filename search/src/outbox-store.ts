@@ -12,7 +12,8 @@ export type OutboxStore = {
    * Up to `limit` pending rows, oldest (lowest id) first, leased to this caller so a concurrent drainer does
    * not take them (e.g. `UPDATE … SET leased_until = now() + interval '5 minutes' WHERE id IN (SELECT … FOR
    * UPDATE SKIP LOCKED) RETURNING …`). A row neither marked done nor failed becomes claimable again when its
-   * lease runs out: that is how a crash mid-drain loses nothing.
+   * lease runs out: that is how a crash mid-drain loses nothing. A row written to wait (a batched counter
+   * change, see the CMS's `enqueueRefresh`) is skipped until it is due.
    */
   claim(limit: number): Promise<OutboxEvent[]>;
   /**

@@ -14,6 +14,7 @@ type ArticleRow = {
   body?: string | null;
   publishedAt: string | Date;
   likesCount?: number | null;
+  commentsCount?: number | null;
   readingTime?: number | null;
   featured?: boolean | null;
   tags?: { slug: string; name: string }[];
@@ -36,6 +37,7 @@ export function toSearchDocument(row: ArticleRow): SearchDocument {
     author: row.author ? { handle: row.author.handle, displayName: row.author.displayName } : null,
     publishedAt: new Date(row.publishedAt).toISOString(),
     likes: row.likesCount ?? 0,
+    comments: row.commentsCount ?? 0,
     readingMinutes: row.readingTime ?? 0,
     featured: Boolean(row.featured),
     coverUrl: row.cover?.url ?? null,
@@ -65,8 +67,9 @@ export function outboxStore(strapi: Core.Strapi): OutboxStore & {
   const knex = strapi.db.connection;
   return {
     /**
-     * Up to `limit` pending rows, oldest first, leased for five minutes so a concurrent drainer skips them. In SQL:
-     * the outbox is not a content type, and the lease needs FOR UPDATE SKIP LOCKED.
+     * Up to `limit` pending rows that are due, oldest first, leased for five minutes so a concurrent drainer skips
+     * them. A row a change is joining is locked, so it is skipped too until that change commits (see
+     * `enqueueRefresh`). In SQL: the outbox is not a content type, and the lease needs FOR UPDATE SKIP LOCKED.
      */
     async claim(limit: number): Promise<OutboxEvent[]> {
       const { rows } = await knex.raw(
@@ -74,6 +77,7 @@ export function outboxStore(strapi: Core.Strapi): OutboxStore & {
          WHERE id IN (
            SELECT id FROM ${OUTBOX_TABLE}
            WHERE done_at IS NULL AND (leased_until IS NULL OR leased_until < now())
+             AND (not_before IS NULL OR not_before <= now())
            ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
          RETURNING id, action, document_id, locale, created_at, attempts`,
         [limit],

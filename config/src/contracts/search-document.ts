@@ -19,6 +19,8 @@ export const searchDocumentSchema = z.object({
   /** ISO 8601. */
   publishedAt: z.string(),
   likes: z.number().int().nonnegative().default(0),
+  /** Visible comments; absent is none (optional, so documents built before it, e.g. in fixtures, still fit). */
+  comments: z.number().int().nonnegative().optional(),
   readingMinutes: z.number().int().nonnegative().default(0),
   featured: z.boolean().default(false),
   coverUrl: z.string().nullable().default(null),

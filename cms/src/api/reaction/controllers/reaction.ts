@@ -4,8 +4,6 @@ import { errors } from "@strapi/utils";
 import { z } from "zod";
 import { lockArticle, recount } from "../../../lib/counts.ts";
 import { currentProfile } from "../../../lib/members.ts";
-import { enqueue } from "../../../lib/outbox.ts";
-import { wakeSearchSync } from "../../../lib/search-sync.ts";
 import { parse } from "../../../lib/validate.ts";
 
 const REACTION = "api::reaction.reaction";
@@ -41,14 +39,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           data: { key, member: profile.documentId, articleDocumentId: input.article, kind: input.kind },
         } as never);
       if (!input.active && existing) await strapi.documents(REACTION).delete({ documentId: existing.documentId });
+      // A changed like count also queues the article for the index, batched with the likes around it.
       await recount(trx, input.article);
-      // Likes order search results ("most liked"): the index picks the new count up through the outbox.
-      if (input.kind === "like") await enqueue(trx, "upsert", input.article, null);
       // Read in SQL, on the transaction, right after the recount: any row of the document has the counts.
       const row = await trx("articles").where({ document_id: input.article }).first("likes_count", "bookmarks_count");
       return { likes: Number(row?.likes_count ?? 0), bookmarks: Number(row?.bookmarks_count ?? 0) };
     });
-    wakeSearchSync();
     ctx.body = { data: { article: input.article, kind: input.kind, active: input.active, ...counts } };
   },
 
