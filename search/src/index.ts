@@ -39,13 +39,27 @@ export { buildFilter, buildSearchRequest } from "./query-request.ts";
 export type { FacetCount, SearchHit, SearchResult } from "./query-result.ts";
 /** Full reindex into a fresh index, swapped in atomically. */
 export { type ReindexOptions, type ReindexProgress, type ReindexResult, reindex } from "./reindex.ts";
+/** Retrieval for research: a topic or a question in, the articles to read out (no word required, both languages). */
+export { type ResearchHit, searchForResearch } from "./research.ts";
+export {
+  MAX_RESEARCH_LIMIT,
+  parseResearchParams,
+  RESEARCH_STRATEGIES,
+  type ResearchParams,
+  type ResearchParamsInput,
+  type ResearchStrategy,
+} from "./research-request.ts";
 /** Index settings as code, and the idempotent call that applies them. */
 export { ensureIndex, FACETS, type Facet, INDEX_SETTINGS, MAX_TOTAL_HITS } from "./settings.ts";
 /** HTML escaping and highlight → `<mark>` conversion. */
 export { escapeHtml, highlightToHtml } from "./snippet.ts";
+/** Words the index ignores in queries (settings as code). */
+export { STOP_WORDS } from "./stop-words.ts";
 /** One drain of the outbox into the live index. */
 export { type DrainOptions, type DrainResult, drainOutbox } from "./sync.ts";
 /** The long-running sync loop, with backoff while Meilisearch is down. */
 export { type SyncEvent, type SyncHandle, type SyncOptions, startSync } from "./sync-loop.ts";
+/** The taxonomy in both languages, applied as the index's synonyms (settings as code). */
+export { mutualSynonyms, TAXONOMY_GROUPS } from "./synonyms.ts";
 /** Short-lived tenant tokens for querying Meilisearch from a browser. */
 export { MAX_TOKEN_SECONDS, type TenantToken, type TenantTokenOptions, tenantToken } from "./tenant-token.ts";

@@ -72,12 +72,17 @@ export type SearchParamsInput = z.input<typeof searchParamsSchema>;
 export function parseSearchParams(input: unknown): SearchParams {
   const parsed = searchParamsSchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({
+  throw invalidParams(parsed.error, "search");
+}
+
+/** `invalid_search_params` (400) listing every problem by parameter, e.g. "Invalid search: q: is too long…". */
+export function invalidParams(error: z.ZodError, what: string): SearchError {
+  const issues = error.issues.map((issue) => ({
     path: issue.path.join(".") || "(params)",
     message: issue.code === "unrecognized_keys" ? `unknown parameter ${issue.keys.join(", ")}` : issue.message,
   }));
   const message = issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
-  throw new SearchError("invalid_search_params", `Invalid search: ${message}.`, { issues });
+  return new SearchError("invalid_search_params", `Invalid ${what}: ${message}.`, { issues });
 }
 
 /** The known parameters from a URL's query string (`tags` may repeat); anything else is ignored. */

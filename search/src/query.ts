@@ -1,7 +1,7 @@
 import type { ArticleIndex } from "./connection.ts";
 import { meiliErrorCode, toSearchError } from "./errors.ts";
 import { parseSearchParams } from "./query-params.ts";
-import { buildSearchRequest } from "./query-request.ts";
+import { buildSearchRequest, FALLBACK_MATCHING_STRATEGY } from "./query-request.ts";
 import { type SearchResult, toSearchResult } from "./query-result.ts";
 import { FACETS } from "./settings.ts";
 
@@ -13,7 +13,11 @@ export async function search(index: ArticleIndex, input: unknown): Promise<Searc
   const params = parseSearchParams(input);
   const { q, body } = buildSearchRequest(params);
   try {
-    const response = await index.client.index(index.uid).search(q, body);
+    const articles = index.client.index(index.uid);
+    let response = await articles.search(q, body);
+    // See MATCHING_STRATEGY: rare words tied for rarest may never meet in one article.
+    if (q && response.hits.length === 0 && params.page === 1)
+      response = await articles.search(q, { ...body, matchingStrategy: FALLBACK_MATCHING_STRATEGY });
     return toSearchResult(response, params);
   } catch (error) {
     // Before the first sync or reindex there is no index yet: that is "no articles", not an outage.

@@ -1,6 +1,8 @@
 import type { Settings } from "meilisearch";
 import { type ArticleIndex, findIndex } from "./connection.ts";
 import { MEILI_LOCALE, TEXT_KEY, TEXT_KEYS } from "./locales.ts";
+import { STOP_WORDS } from "./stop-words.ts";
+import { mutualSynonyms, TAXONOMY_GROUPS } from "./synonyms.ts";
 import { DEFAULT_TASK_TIMEOUT_MS, runTask } from "./tasks.ts";
 
 /** What a results page counts. */
@@ -51,7 +53,9 @@ export const INDEX_SETTINGS = {
   sortableAttributes: ["publishedAt", "likes"],
   // `sort` right after `words`: "newest" should mean newest among the articles that match the query, not a
   // tie-break below typo and proximity buckets. Without a sort it is a no-op and relevance rules decide.
-  rankingRules: ["words", "sort", "typo", "proximity", "attribute", "exactness", "publishedAt:desc"],
+  // `exactness` before `attribute`: the word as typed beats a synonym, so "guide" ranks an English title with
+  // "guide" above a Chinese one with 指南 (zh.title comes first in searchableAttributes, and would win otherwise).
+  rankingRules: ["words", "sort", "typo", "proximity", "exactness", "attribute", "publishedAt:desc"],
   displayedAttributes: [
     "id",
     "documentId",
@@ -69,6 +73,8 @@ export const INDEX_SETTINGS = {
     disableOnNumbers: true,
     disableOnAttributes: [`${TEXT_KEY["zh-CN"]}.titleGrams`],
   },
+  synonyms: mutualSynonyms(TAXONOMY_GROUPS),
+  stopWords: [...STOP_WORDS],
   faceting: { maxValuesPerFacet: 100, sortFacetValuesBy: { "*": "count" } },
   pagination: { maxTotalHits: MAX_TOTAL_HITS },
   // Facet values come from the page's own links; nobody searches inside them.

@@ -33,6 +33,7 @@ export function createWorkerDeps(env: WorkerDepsEnv, { temporal, metrics, worker
     maxBytes: env.FETCH_MAX_BYTES,
   });
   const timeoutMs = env.FETCH_TIMEOUT_MS;
+  const cms = createCmsClient({ baseUrl: env.CMS_URL, token: env.CMS_WORKER_TOKEN });
   const providers: ResearchProvider[] = [
     creatorUrlsProvider,
     communityProvider({
@@ -40,6 +41,7 @@ export function createWorkerDeps(env: WorkerDepsEnv, { temporal, metrics, worker
       searchKey: env.MEILI_SEARCH_KEY,
       indexPrefix: env.MEILI_INDEX_PREFIX,
       communityUrl: env.COMMUNITY_URL,
+      cms,
       timeoutMs,
     }),
   ];
@@ -49,7 +51,6 @@ export function createWorkerDeps(env: WorkerDepsEnv, { temporal, metrics, worker
   const chat = env.OPENAI_API_KEY
     ? createChat({ baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY })
     : undefined;
-  const cms = createCmsClient({ baseUrl: env.CMS_URL, token: env.CMS_WORKER_TOKEN });
 
   const deps: ActivityDeps = {
     workerId,

@@ -6,7 +6,8 @@ import { type GenerateDeps, generateArticlePipelineActivity } from "./generate-a
 export type ActivityDeps = GenerateDeps & {
   /** Names this worker in results and logs, so tests and operators can tell workers apart. */
   workerId: string;
-  cms: CmsClient;
+  /** The routes the pipeline calls; research reads articles through its own providers. */
+  cms: Pick<CmsClient, "creatorStatus" | "saveDraft" | "reportFailure">;
 };
 
 /** Activities get their clients from `deps`, so tests and the worker wire them the same way. */

@@ -3,6 +3,8 @@ import {
   type GenerationDraft,
   type GenerationDraftSaved,
   type GenerationFailure,
+  LOCALES,
+  type Locale,
 } from "@inkstone/config";
 import { REQUEST_ID_HEADER } from "@inkstone/config/logger";
 import { z } from "zod";
@@ -20,10 +22,33 @@ export type CmsClientOptions = {
 /** Per call: aborts it, and names the community request the run came from (sent as `x-request-id`). */
 export type CmsCallOptions = { signal?: AbortSignal; requestId?: string };
 
+/** A community article as published: what its page shows, sources included. */
+export type PublishedArticle = z.infer<typeof publishedSchema>["data"];
+
 const savedSchema = z.object({
   data: z.object({ documentId: documentIdSchema, locale: z.string(), created: z.boolean() }),
 });
 const creatorSchema = z.object({ data: z.object({ blocked: z.boolean() }) });
+const publishedSchema = z.object({
+  data: z.object({
+    documentId: documentIdSchema,
+    locale: z.enum(LOCALES),
+    slug: z.string(),
+    title: z.string(),
+    summary: z
+      .string()
+      .nullish()
+      .transform((summary) => summary ?? ""),
+    body: z
+      .string()
+      .nullish()
+      .transform((body) => body ?? ""),
+    sources: z
+      .array(z.object({ title: z.string(), url: z.string(), excerpt: z.string().nullish() }))
+      .nullish()
+      .transform((sources) => sources ?? []),
+  }),
+});
 const errorSchema = z.object({
   error: z.object({
     status: z.number().optional(),
@@ -42,7 +67,7 @@ export function creatorBlocked(): PipelineError {
 
 /**
  * The worker's CMS routes: look a creator up, upsert a run's draft, and report a failed run (both notify the
- * creator).
+ * creator); and read a published article as any reader does.
  */
 export function createCmsClient(options: CmsClientOptions) {
   const base = options.baseUrl.replace(/\/$/, "");
@@ -52,14 +77,21 @@ export function createCmsClient(options: CmsClientOptions) {
     method: "GET" | "PUT" | "POST",
     path: string,
     data: unknown,
-    { signal, requestId }: CmsCallOptions = {},
+    {
+      signal,
+      requestId,
+      asReader = false,
+      nullIfMissing = false,
+    }: CmsCallOptions & { asReader?: boolean; nullIfMissing?: boolean } = {},
   ): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${options.token}`,
+          // A reader sends no token: the public routes answer only what is published, and the worker's token
+          // opens nothing but its own routes (the CMS refuses it anywhere else, 403).
+          ...(asReader ? {} : { authorization: `Bearer ${options.token}` }),
           ...(method === "GET" ? {} : { "content-type": "application/json" }),
           accept: "application/json",
           ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
@@ -78,6 +110,7 @@ export function createCmsClient(options: CmsClientOptions) {
     // A body that is not JSON is judged by the status alone (and answered with the status text below).
     const body: unknown = await response.json().catch(() => undefined);
     if (response.ok) return body;
+    if (response.status === 404 && nullIfMissing) return null;
     const error = errorSchema.safeParse(body).data?.error;
     if (response.status === 403 && (error?.code ?? error?.details?.code) === CREATOR_BLOCKED) throw creatorBlocked();
     const detail = error?.message ?? response.statusText;
@@ -105,6 +138,23 @@ export function createCmsClient(options: CmsClientOptions) {
       const parsed = savedSchema.safeParse(body);
       if (!parsed.success)
         throw new PipelineError("cms-unavailable", "the CMS saved the draft but answered in an unexpected shape", true);
+      return parsed.data.data;
+    },
+    /**
+     * The article `documentId` in `locale` as published, with its sources; null when it is not published (any
+     * more: the index may not have caught up with an unpublish or a delete).
+     */
+    async publishedArticle(
+      documentId: string,
+      locale: Locale,
+      options?: CmsCallOptions,
+    ): Promise<PublishedArticle | null> {
+      const path = `/api/articles/${encodeURIComponent(documentId)}?locale=${encodeURIComponent(locale)}`;
+      const body = await send("GET", path, undefined, { ...options, asReader: true, nullIfMissing: true });
+      if (body === null) return null;
+      const parsed = publishedSchema.safeParse(body);
+      if (!parsed.success)
+        throw new PipelineError("cms-unavailable", "the CMS answered an article read in an unexpected shape", true);
       return parsed.data.data;
     },
     /** Tells the creator their run failed. */

@@ -1,5 +1,9 @@
-import { connectIndex, search } from "@inkstone/search";
-import type { ResearchProvider } from "./types.ts";
+import type { Locale } from "@inkstone/config";
+import { connectIndex, markdownToText, searchForResearch } from "@inkstone/search";
+import type { CmsClient, PublishedArticle } from "../cms/client.ts";
+import { MAX_SOURCE_CHARS } from "../fetch/extract.ts";
+import { mapCitations } from "../writer/citations.ts";
+import type { Candidate, ResearchProvider } from "./types.ts";
 
 export type CommunityOptions = {
   meiliUrl: string;
@@ -8,24 +12,18 @@ export type CommunityOptions = {
   indexPrefix: string;
   /** Where readers open an article; cited sources link there. */
   communityUrl: string;
+  /** Reads each article found, in full and as published. */
+  cms: Pick<CmsClient, "publishedArticle">;
   timeoutMs: number;
+  /** Most articles read per run. */
   limit?: number;
 };
 
-/** Text from the search module's sanitised HTML snippets (only `<mark>` and entities in them). */
-function htmlToText(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, "&");
-}
-
 /**
- * The community's own published articles, through the search module (the only code that talks to Meilisearch):
- * the title, summary and the body's opening, which the index keeps, are the source text — nothing is fetched.
+ * The community's own published articles: found through the search module's retrieval for research (a topic's
+ * words optional, the rarest weighing most, the run's language first), then read in full from the CMS as any
+ * reader sees them, with the sources they cite. An article the CMS no longer publishes is skipped; one it cannot
+ * answer for is skipped with a warning.
  */
 export function communityProvider(options: CommunityOptions): ResearchProvider {
   const index = connectIndex({
@@ -37,22 +35,63 @@ export function communityProvider(options: CommunityOptions): ResearchProvider {
   return {
     name: "community articles",
     web: false,
-    async search({ request }) {
-      const limit = options.limit ?? 4;
-      const result = await search(index, { q: request.topic.slice(0, 200), limit: Math.min(limit * 2, 50) });
-      // Same-language articles first; the index has one document per article and locale.
-      const hits = [...result.hits].sort(
-        (a, b) => Number(b.locale === request.language) - Number(a.locale === request.language),
+    async search({ request, signal, log }) {
+      const hits = await searchForResearch(index, {
+        q: request.topic,
+        language: request.language,
+        limit: options.limit ?? 6,
+      });
+      const reads = await Promise.allSettled(
+        hits.map((hit) => options.cms.publishedArticle(hit.documentId, hit.locale, { signal })),
       );
-      return hits.slice(0, limit).map((hit) => ({
-        url: articleUrl(options.communityUrl, hit.locale, hit.slug),
-        title: htmlToText(hit.titleHtml) || hit.slug,
-        snippet: htmlToText(hit.summaryHtml),
-        origin: "community" as const,
-        text: [htmlToText(hit.summaryHtml), htmlToText(hit.snippetHtml)].filter(Boolean).join("\n\n"),
-      }));
+      const candidates: Candidate[] = [];
+      reads.forEach((read, n) => {
+        const hit = hits[n];
+        if (!hit) return;
+        const where = articleUrl(options.communityUrl, hit.locale, hit.slug);
+        if (read.status === "rejected") {
+          if (signal.aborted) throw signal.reason;
+          log("warn", `could not read ${where}: ${(read.reason as Error).message ?? read.reason}`);
+        } else if (!read.value) {
+          log("info", `skipped ${where}: no longer published`);
+        } else {
+          const article = read.value;
+          candidates.push({
+            url: articleUrl(options.communityUrl, article.locale, article.slug),
+            title: article.title,
+            snippet: article.summary,
+            origin: "community",
+            text: articleText(article).slice(0, MAX_SOURCE_CHARS),
+          });
+        }
+      });
+      return candidates;
     },
   };
+}
+
+const SOURCES_HEADING: Record<Locale, string> = { "zh-CN": "参考资料", en: "Sources" };
+
+/**
+ * An article as a source's text: title, summary and body in paragraphs, then the sources it cites. Its own `[n]`
+ * become the cited sources' titles (or go, when they name none), because in the draft `[n]` numbers the draft's
+ * sources, not this article's.
+ */
+export function articleText(article: PublishedArticle): string {
+  const body = mapCitations(article.body, (numbers) => {
+    const titles = numbers.flatMap((n) => article.sources[n - 1]?.title ?? []);
+    return titles.length > 0 ? `(${titles.join("; ")})` : "";
+  });
+  const paragraphs = [article.title, article.summary, ...body.split(/\n\s*\n/)].map(markdownToText).filter(Boolean);
+  if (article.sources.length > 0) {
+    paragraphs.push(
+      `${SOURCES_HEADING[article.locale]}:`,
+      ...article.sources.map((source) =>
+        [source.title, source.url, source.excerpt ? markdownToText(source.excerpt) : ""].filter(Boolean).join(" — "),
+      ),
+    );
+  }
+  return paragraphs.join("\n\n");
 }
 
 /** The public URL of a community article (the community's `/{locale}/a/{slug}` route). */

@@ -40,9 +40,9 @@ export function assembleArticle(input: {
   let dropped = 0;
 
   const rewrite = (text: string) =>
-    text.replace(CITATION, (_match, group: string) => {
+    mapCitations(text, (numbers) => {
       const kept: number[] = [];
-      for (const n of expand(group)) {
+      for (const n of numbers) {
         const source = input.sources[n - 1];
         if (!source) {
           dropped++;
@@ -72,6 +72,11 @@ export function assembleArticle(input: {
   if (cited.length)
     parts.push(`## ${labels.sources}\n\n${cited.map((source, i) => `${i + 1}. ${link(source)}`).join("\n")}`);
   return { body: `${parts.join("\n\n")}\n`, sources: cited, dropped };
+}
+
+/** Rewrites each citation in `text` ([2], [1, 3], [2-4]…) with what `replace` makes of its numbers. */
+export function mapCitations(text: string, replace: (numbers: number[]) => string): string {
+  return text.replace(CITATION, (_match, group: string) => replace(expand(group)));
 }
 
 /** Section numbers in a citation group: "1, 3" → [1, 3]; "2-4" → [2, 3, 4]. */

@@ -4,17 +4,30 @@
 // Blocking is the proxy's own: for a name a test blocked it answers the creator lookup (GET
 // /api/generation/creators/:name) and refuses drafts the way the CMS does (403 creator_blocked), so tests block a
 // name without an editor's session; every other lookup is the CMS's.
-import type { GenerationDraft, GenerationFailure } from "@inkstone/config";
+// `publish` puts an article in the community as an editor would: a draft through the worker's route, then the
+// admin panel's publish. The CMS's own sync indexes it, under the prefix in `env`.
+import type { GenerationDraft, GenerationFailure, Locale } from "@inkstone/config";
 import { REQUEST_ID_HEADER } from "@inkstone/config/logger";
 import pg from "pg";
+import { cmsApi } from "../../../cms/test/cms-api.ts";
+import type { StackEnv } from "../../../scripts/stack/apps.ts";
 import { startTestApps } from "../../../scripts/test/services.ts";
 import { listen, readBody } from "./http.ts";
 
 export type StoredDraft = { documentId: string; runId: string; draft: GenerationDraft; writes: number };
 export type CmsCall = { method: string; path: string; status: number; at: number; requestId?: string };
 
-export async function startCms() {
-  const { env } = await startTestApps(["cms"]);
+/** An article to publish: what an editor would publish, in one locale. */
+export type ArticleToPublish = {
+  locale: Locale;
+  title: string;
+  summary?: string;
+  body: string;
+  sources?: GenerationDraft["sources"];
+};
+
+export async function startCms(overrides: StackEnv = {}) {
+  const { env } = await startTestApps(["cms"], overrides);
   const upstream = String(env.CMS_URL);
   const token = String(env.CMS_WORKER_TOKEN);
   const drafts = new Map<string, StoredDraft>();
@@ -115,8 +128,13 @@ export async function startCms() {
     response.writeHead(reply.status, { "content-type": "application/json" }).end(replied);
   });
 
+  const api = cmsApi(env);
+  let published = 0;
+
   return {
     url: http.url,
+    /** The CMS's own settings: its index prefix and search key are where its published articles are found. */
+    env,
     token,
     drafts,
     failures,
@@ -125,6 +143,30 @@ export async function startCms() {
     block: (name: string) => blocked.add(name),
     /** Refuses `name`'s drafts (403 creator_blocked) while the lookup still says the creator is not blocked. */
     refuseDraftsOf: (name: string) => refusedDrafts.add(name),
+    /** Publishes `article` (a draft by "editor", then published); returns its documentId and slug. */
+    async publish(article: ArticleToPublish): Promise<{ documentId: string; slug: string }> {
+      const runId = `published-${++published}-${Date.now()}`;
+      const saved = await api.saveDraft(runId, {
+        creatorId: await member("editor"),
+        tags: [],
+        sources: [],
+        summary: "",
+        ...article,
+        generation: {
+          runId,
+          model: "editor",
+          promptTokens: 0,
+          completionTokens: 0,
+          durationMs: 0,
+          offlineWriter: false,
+        },
+      });
+      if (saved.status !== 200) throw new Error(`draft refused: ${saved.status} ${JSON.stringify(saved.body)}`);
+      const { documentId } = saved.body.data as { documentId: string };
+      const reply = await api.publish(documentId, article.locale);
+      if (reply.status !== 200) throw new Error(`publish refused: ${reply.status} ${JSON.stringify(reply.body)}`);
+      return { documentId, slug: String(reply.body.data.slug) };
+    },
     /** Draft rows the CMS holds for a run: the proof that retries and restarts saved exactly one draft. */
     async draftRowsFor(runId: string): Promise<number> {
       const documentId = drafts.get(runId)?.documentId;
