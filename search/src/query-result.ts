@@ -21,6 +21,8 @@ export type SearchHit = {
   /** ISO 8601. */
   publishedAt: string;
   likes: number;
+  /** Visible comments (documents indexed before the count was carried say 0 until re-indexed). */
+  comments: number;
   readingMinutes: number;
   featured: boolean;
   coverUrl: string | null;
@@ -61,6 +63,7 @@ const hitSchema = z.object({
     category: named.nullable(),
     author: z.object({ handle: z.string(), displayName: z.string() }).nullable(),
     likes: z.number(),
+    comments: z.number().optional(),
     readingMinutes: z.number(),
     featured: z.boolean(),
     coverUrl: z.string().nullable(),
@@ -101,6 +104,7 @@ function toHit(raw: unknown): SearchHit {
     author: hit.card.author,
     publishedAt: hit.card.publishedAt,
     likes: hit.card.likes,
+    comments: hit.card.comments ?? 0,
     readingMinutes: hit.card.readingMinutes,
     featured: hit.card.featured,
     coverUrl: hit.card.coverUrl,
