@@ -19,6 +19,7 @@ import {
   ensureLocales,
   ensureMemberPermissions,
 } from "./lib/setup.ts";
+import { registerTaxonomySlugs } from "./lib/taxonomy.ts";
 import { notifyCommunity } from "./lib/webhook.ts";
 
 const isLocale = (value: unknown): value is Locale => (LOCALES as readonly unknown[]).includes(value);
@@ -63,6 +64,7 @@ export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     registerArticleEvents(strapi);
     registerSourceEvents(strapi);
+    registerTaxonomySlugs(strapi);
   },
 
   /**

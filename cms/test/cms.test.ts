@@ -289,6 +289,18 @@ describe("demo content", () => {
     expect(await count("SELECT count(*)::int AS n FROM comments")).toBeGreaterThan(0);
     const second = await runSeed(stackEnv);
     expect(second.created).toBe(0);
+    // Tags and categories are named in each language, under one slug.
+    const named = async (path: string, locale: string) =>
+      (await api.call("GET", `/api/${path}&locale=${locale}`)).body.data.map((row: { name: string }) => row.name);
+    expect(await named("tags?filters[slug][$eq]=citations", "en")).toEqual(["Citations"]);
+    expect(await named("tags?filters[slug][$eq]=citations", "zh-CN")).toEqual(["引用"]);
+    expect(await named("categories?filters[slug][$eq]=guides", "en")).toEqual(["Guides"]);
+    expect(await named("categories?filters[slug][$eq]=guides", "zh-CN")).toEqual(["指南"]);
+    const chips = await api.call(
+      "GET",
+      "/api/articles?locale=en&filters[tags][slug][$eq]=citations&pagination[pageSize]=1",
+    );
+    expect(chips.body.data[0].tags.map((tag: { name: string }) => tag.name)).toContain("Citations");
     const listed = await api.call("GET", "/api/articles?locale=zh-CN&pagination[pageSize]=5&sort=publishedAt:desc");
     expect(listed.body.meta.pagination.total).toBeGreaterThanOrEqual(30);
     expect(listed.body.data[0].author.displayName).toBeTruthy();

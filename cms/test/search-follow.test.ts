@@ -120,7 +120,10 @@ describe("the search index follows what its articles show", () => {
       "tag name",
       async () =>
         ok(
-          await api.admin("PUT", `/content-manager/collection-types/api::tag.tag/${tag}`, { name: "axolotl science" }),
+          // The article is English: its hit shows the tag's English name.
+          await api.admin("PUT", `/content-manager/collection-types/api::tag.tag/${tag}?locale=en`, {
+            name: "axolotl science",
+          }),
         ),
       async () => (await hitOf(id, "axolotl"))?.tags.map((t) => t.name),
       ["axolotl science"],
@@ -128,7 +131,8 @@ describe("the search index follows what its articles show", () => {
   });
 
   it("shows a category's new name, renamed by an editor", async () => {
-    const created = await api.admin("POST", "/content-manager/collection-types/api::category.category", {
+    // In English, the article's language: an article links the category of its own locale.
+    const created = await api.admin("POST", "/content-manager/collection-types/api::category.category?locale=en", {
       name: "Reptile keeping",
       slug: "reptile-keeping",
     });
@@ -148,7 +152,7 @@ describe("the search index follows what its articles show", () => {
       "category name",
       async () =>
         ok(
-          await api.admin("PUT", `/content-manager/collection-types/api::category.category/${category}`, {
+          await api.admin("PUT", `/content-manager/collection-types/api::category.category/${category}?locale=en`, {
             name: "Lizard keeping",
           }),
         ),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CmsApi, cmsApi } from "../../cms/test/cms-api.ts";
 import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
-import { citedBody, type Published, publishArticle } from "./support/content.ts";
+import { citedBody, editorTaxonomy, type Published, publishArticle, publishBilingual } from "./support/content.ts";
 import { jsonLd, meta, Visitor } from "./support/visitor.ts";
 
 // The community against a real CMS (its own database), as processes started the way `npm start` starts them.
@@ -170,6 +170,68 @@ describe("search", () => {
     // Inside quoted attributes the quote is escaped, so the rest is inert text; nowhere else does it appear raw.
     expect(hostile.text.replace(/&(?:#34|quot);><script>alert\(1\)<\/script>"/g, "")).not.toContain("<script>alert(1)");
     expect(hostile.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+});
+
+describe("tags and categories in the page's language", () => {
+  let slugs: { en: string; zh: string };
+  beforeAll(async () => {
+    const tag = await editorTaxonomy(api, "tag", "okapi-lore", { en: "Okapi lore", "zh-CN": "霍加狓知识" });
+    const category = await editorTaxonomy(api, "category", "field-notes", { en: "Field notes", "zh-CN": "野外笔记" });
+    slugs = await publishBilingual(api, author.user.documentId, "run-okapi", { tag, category, zhTitle: "霍加狓普查" });
+  });
+
+  it("names the article's chips and category in the page's language", async () => {
+    const reader = new Visitor(base);
+    const en = await reader.get(`/en/a/${slugs.en}`);
+    expect(en.text).toMatch(/href="\/en\/tags\/okapi-lore"[^>]*>Okapi lore</);
+    expect(en.text).toMatch(/href="\/en\/categories\/field-notes"[^>]*>Field notes</);
+    expect(en.text).not.toContain("霍加狓知识");
+    const zh = await reader.get(`/zh-CN/a/${slugs.zh}`);
+    expect(zh.text).toMatch(/href="\/zh-CN\/tags\/okapi-lore"[^>]*>霍加狓知识</);
+    expect(zh.text).toMatch(/href="\/zh-CN\/categories\/field-notes"[^>]*>野外笔记</);
+    expect(zh.text).not.toContain("Okapi lore");
+  });
+
+  it("titles the tag and category pages in the page's language, under one slug", async () => {
+    const reader = new Visitor(base);
+    const en = await reader.get("/en/tags/okapi-lore");
+    expect(en.status).toBe(200);
+    expect(en.text).toMatch(/<h1>[^<]*Okapi lore[^<]*<\/h1>/);
+    expect(en.text).toContain(`/en/a/${slugs.en}`);
+    const zh = await reader.get("/zh-CN/tags/okapi-lore");
+    expect(zh.text).toMatch(/<h1>[^<]*霍加狓知识[^<]*<\/h1>/);
+    expect(zh.text).toContain(`/zh-CN/a/${slugs.zh}`);
+    expect((await reader.get("/en/categories/field-notes")).text).toMatch(/<h1>[^<]*Field notes[^<]*<\/h1>/);
+    expect((await reader.get("/zh-CN/categories/field-notes")).text).toMatch(/<h1>[^<]*野外笔记[^<]*<\/h1>/);
+  });
+
+  it("labels the search facets in the page's language, whichever language the articles are in", async () => {
+    const reader = new Visitor(base);
+    const facet = (text: string) =>
+      /data-facet="tags:okapi-lore"[^>]*>\s*(?:✓\s*)?([^<]*?)\s*<\/a>\s*<span class="meta">\((\d+)\)/.exec(text);
+    await expect
+      .poll(async () => facet((await reader.get("/en/search?tags=okapi-lore")).text)?.[2], { timeout: 20_000 })
+      .toBe("2");
+    // The index and the search's result cache take a moment to show the newly published articles.
+    await expect
+      .poll(async () => facet((await reader.get("/en/search?tags=okapi-lore")).text)?.[1], { timeout: 20_000 })
+      .toBe("Okapi lore");
+    // The Chinese hit's chips lead to English tag pages, so they are named in English too.
+    await expect
+      .poll(
+        async () => {
+          const en = (await reader.get("/en/search?tags=okapi-lore")).text;
+          return en.includes("霍加狓普查") && !en.includes("霍加狓知识");
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    await expect
+      .poll(async () => facet((await reader.get("/zh-CN/search?tags=okapi-lore")).text)?.[1], { timeout: 20_000 })
+      .toBe("霍加狓知识");
+    const category = await reader.get("/zh-CN/search?category=field-notes");
+    expect(category.text).toMatch(/data-facet="category:field-notes"[^>]*>\s*✓\s*野外笔记\s*<\/a>/);
   });
 });
 

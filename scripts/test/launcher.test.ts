@@ -162,7 +162,15 @@ describe("npm start", () => {
       console.log(`start in a terminal: up in ${(ms / 1000).toFixed(1)} s`);
       const stack = descendants(terminal.child.pid as number);
       for (const info of stack) seen.set(info.pid, info);
-      for (const service of ["postgres", "meilisearch", "temporal", "strapi", "worker.js", "community/server/main.ts", "vitepress"])
+      for (const service of [
+        "postgres",
+        "meilisearch",
+        "temporal",
+        "strapi",
+        "worker.js",
+        "community/server/main.ts",
+        "vitepress",
+      ])
         expect(
           stack.some((p) => p.cmdline.includes(service)),
           service,

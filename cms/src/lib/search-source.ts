@@ -54,6 +54,10 @@ type ClaimedRow = {
   attempts: number;
 };
 
+/**
+ * Tags and categories are localized: an article row links the tag and category rows of its own locale, so each
+ * document carries their names in the article's language, and its facets and hit read in it.
+ */
 const POPULATE = { tags: true, category: true, author: true, cover: true } as const;
 
 /**

@@ -15,7 +15,7 @@ import {
 } from "@inkstone/search";
 import { cachedData, searchCache } from "./cache/data-cache.ts";
 import { cacheTags } from "./cache/page-cache.ts";
-import { listArticles } from "./cms/public.ts";
+import { categoriesInLocale, listArticles, tagsInLocale } from "./cms/public.ts";
 import { env } from "./env.ts";
 import { requestLog } from "./request-context.ts";
 
@@ -87,12 +87,35 @@ export async function searchArticles(query: URLSearchParams, locale: Locale): Pr
       () => search(articleIndex(), params),
       searchCache,
     );
-    return { kind: "results", params, result, degraded: false };
+    return { kind: "results", params, result: await facetsInLocale(result, locale), degraded: false };
   } catch (error) {
     if (!(error instanceof SearchError) || error.code === "invalid_search_params") throw error;
     requestLog().warn({ err: error }, "Meilisearch unavailable; searching titles and summaries through the CMS");
     return { kind: "results", params, result: await fromCms(params, locale), degraded: true };
   }
+}
+
+/**
+ * The search counts a tag once whatever the language of the articles it is counted on, labelled with its
+ * commonest name; the page names tags and categories in its own language.
+ */
+async function facetsInLocale(result: SearchResult, locale: Locale): Promise<SearchResult> {
+  const [tags, category] = await Promise.all([
+    tagsInLocale(
+      result.facets.tags.map((f) => ({ ...f, slug: f.value, name: f.label })),
+      locale,
+    ),
+    categoriesInLocale(
+      result.facets.category.map((f) => ({ ...f, slug: f.value, name: f.label })),
+      locale,
+    ),
+  ]);
+  const facet = ({ value, name, count }: { value: string; name: string; count: number }) => ({
+    value,
+    label: name,
+    count,
+  });
+  return { ...result, facets: { ...result.facets, tags: tags.map(facet), category: category.map(facet) } };
 }
 
 /** The degraded path: the CMS matches titles and summaries in one language (the filter's, else the page's). */
@@ -124,6 +147,7 @@ async function fromCms(params: SearchParams, locale: Locale): Promise<SearchResu
       author: article.author ? { handle: article.author.handle, displayName: article.author.displayName } : null,
       publishedAt: article.publishedAt,
       likes: article.likesCount,
+      comments: article.commentsCount,
       readingMinutes: article.readingTime,
       featured: Boolean(article.featured),
       coverUrl: null,

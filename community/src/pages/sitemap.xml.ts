@@ -1,4 +1,4 @@
-import { LOCALES, type Locale } from "@inkstone/config";
+import { DEFAULT_LOCALE, LOCALES, type Locale } from "@inkstone/config";
 import type { APIRoute } from "astro";
 import { cacheTags } from "../lib/cache/page-cache.ts";
 import { allArticleSlugs, allCategories, allTags, type SitemapRow } from "../lib/cms/public.ts";
@@ -21,8 +21,9 @@ function entry({ loc, lastmod, alternates }: Url): string {
 /** Every public page in both languages, each listing its translations (hreflang), articles with their last change. */
 export const GET: APIRoute = async ({ locals }) => {
   const [tags, categories, ...perLocale] = await Promise.all([
-    allTags(),
-    allCategories(),
+    // Slugs only, which every locale shares.
+    allTags(DEFAULT_LOCALE),
+    allCategories(DEFAULT_LOCALE),
     ...LOCALES.map((locale) => allArticleSlugs(locale)),
   ]);
   locals.cache = { tags: [cacheTags.sitemap, ...LOCALES.map(cacheTags.lists)] };

@@ -11,26 +11,53 @@ export const MEMBERS = [
   { username: "tom-becker", displayName: "Tom Becker", bio: "Open-source maintainer." },
 ] as const;
 
-export const TAGS = [
-  { slug: "ai-writing", name: "AI writing · AI 写作" },
-  { slug: "research", name: "Research · 研究" },
-  { slug: "citations", name: "Citations · 引用" },
-  { slug: "editing", name: "Editing · 编辑" },
-  { slug: "search", name: "Search · 搜索" },
-  { slug: "open-source", name: "Open source · 开源" },
-  { slug: "publishing", name: "Publishing · 出版" },
-  { slug: "community", name: "Community · 社区" },
-  { slug: "productivity", name: "Productivity · 效率" },
-  { slug: "data", name: "Data · 数据" },
-] as const;
+/** A tag's or category's name (and description) in each locale; its slug is the same in both. */
+export type DemoTaxonomy = {
+  slug: string;
+  name: { en: string; "zh-CN": string };
+  description?: { en: string; "zh-CN": string };
+};
 
-export const CATEGORIES = [
-  { slug: "guides", name: "Guides · 指南", description: "How-tos for creators and editors." },
-  { slug: "essays", name: "Essays · 随笔", description: "Opinions and long reads." },
-  { slug: "news", name: "News · 动态", description: "What changed and why it matters." },
-  { slug: "case-studies", name: "Case studies · 案例", description: "Real projects, real numbers." },
-  { slug: "tools", name: "Tools · 工具", description: "Software for writing and research." },
-] as const;
+export const TAGS: readonly DemoTaxonomy[] = [
+  { slug: "ai-writing", name: { en: "AI writing", "zh-CN": "AI 写作" } },
+  { slug: "research", name: { en: "Research", "zh-CN": "研究" } },
+  { slug: "citations", name: { en: "Citations", "zh-CN": "引用" } },
+  { slug: "editing", name: { en: "Editing", "zh-CN": "编辑" } },
+  { slug: "search", name: { en: "Search", "zh-CN": "搜索" } },
+  { slug: "open-source", name: { en: "Open source", "zh-CN": "开源" } },
+  { slug: "publishing", name: { en: "Publishing", "zh-CN": "出版" } },
+  { slug: "community", name: { en: "Community", "zh-CN": "社区" } },
+  { slug: "productivity", name: { en: "Productivity", "zh-CN": "效率" } },
+  { slug: "data", name: { en: "Data", "zh-CN": "数据" } },
+];
+
+export const CATEGORIES: readonly DemoTaxonomy[] = [
+  {
+    slug: "guides",
+    name: { en: "Guides", "zh-CN": "指南" },
+    description: { en: "How-tos for creators and editors.", "zh-CN": "写给创作者和编辑的实用指南。" },
+  },
+  {
+    slug: "essays",
+    name: { en: "Essays", "zh-CN": "随笔" },
+    description: { en: "Opinions and long reads.", "zh-CN": "观点与长文。" },
+  },
+  {
+    slug: "news",
+    name: { en: "News", "zh-CN": "动态" },
+    description: { en: "What changed and why it matters.", "zh-CN": "有什么变化，为什么重要。" },
+  },
+  {
+    slug: "case-studies",
+    name: { en: "Case studies", "zh-CN": "案例" },
+    description: { en: "Real projects, real numbers.", "zh-CN": "真实的项目，真实的数据。" },
+  },
+  {
+    slug: "tools",
+    name: { en: "Tools", "zh-CN": "工具" },
+    description: { en: "Software for writing and research.", "zh-CN": "写作与研究的软件。" },
+  },
+];
 
 type Topic = { en: string; zh: string; enWhat: string; zhWhat: string; tags: string[]; category: string };
 

@@ -1,6 +1,7 @@
 import type { Core } from "@strapi/strapi";
 import { recount } from "../counts.ts";
 import { readingMinutes } from "../slugs.ts";
+import { ensureTaxonomy, type TaxonomyEntry, type TaxonomyUid } from "../taxonomy.ts";
 import { CATEGORIES, COMMENTS, type DemoArticle, demoArticles, MEMBERS, TAGS } from "./content.ts";
 
 export type SeedProgress = (done: number, total: number, step: string) => void;
@@ -56,11 +57,11 @@ export async function seed(strapi: Core.Strapi, progress: SeedProgress = () => {
   }
 
   const tags = new Map<string, string>();
-  for (const tag of TAGS) tags.set(tag.slug, await ensureByslug(strapi, "api::tag.tag", tag, () => created++));
+  for (const tag of TAGS) tags.set(tag.slug, await ensureSeeded(strapi, "api::tag.tag", tag, () => created++));
   for (const _ of TAGS) step("tags");
   const categories = new Map<string, string>();
   for (const category of CATEGORIES)
-    categories.set(category.slug, await ensureByslug(strapi, "api::category.category", category, () => created++));
+    categories.set(category.slug, await ensureSeeded(strapi, "api::category.category", category, () => created++));
   for (const _ of CATEGORIES) step("categories");
 
   const documents: { id: string; article: DemoArticle }[] = [];
@@ -80,16 +81,16 @@ export async function seed(strapi: Core.Strapi, progress: SeedProgress = () => {
   return { created };
 }
 
-async function ensureByslug(
+/** A demo tag or category in both locales, by slug; counted as created when it was not there in any locale. */
+async function ensureSeeded(
   strapi: Core.Strapi,
-  uid: "api::tag.tag" | "api::category.category",
-  data: { slug: string; name: string; description?: string },
+  uid: TaxonomyUid,
+  entry: TaxonomyEntry,
   onCreate: () => void,
 ): Promise<string> {
-  const found = await strapi.documents(uid).findFirst({ filters: { slug: data.slug }, fields: ["slug"] });
-  if (found) return found.documentId;
-  onCreate();
-  return (await strapi.documents(uid).create({ data } as never)).documentId;
+  const { documentId, created } = await ensureTaxonomy(strapi, uid, entry);
+  if (created) onCreate();
+  return documentId;
 }
 
 async function createArticle(

@@ -187,7 +187,7 @@ function oneBy<S extends z.ZodType>(
   value: string,
   extra: Query = {},
 ): Promise<z.infer<S> | null> {
-  return cachedData(`${path}:${field}:${value}`, TAXONOMY, async () => {
+  return cachedData(`${path}:${field}:${value}:${JSON.stringify(extra)}`, TAXONOMY, async () => {
     const result = await cms(path, listOf(schema), {
       auth: community,
       query: { [`filters[${field}][$eq]`]: value, "pagination[pageSize]": 1, ...extra },
@@ -196,32 +196,55 @@ function oneBy<S extends z.ZodType>(
   });
 }
 
-export const tagBySlug = (slug: string): Promise<Tag | null> => oneBy("/api/tags", tagSchema, "slug", slug);
-export const categoryBySlug = (slug: string): Promise<Category | null> =>
-  oneBy("/api/categories", categorySchema, "slug", slug);
+/** The tag with `slug`, named in `locale` (a tag has the same slug in every locale). */
+export const tagBySlug = (slug: string, locale: Locale): Promise<Tag | null> =>
+  oneBy("/api/tags", tagSchema, "slug", slug, { locale });
+export const categoryBySlug = (slug: string, locale: Locale): Promise<Category | null> =>
+  oneBy("/api/categories", categorySchema, "slug", slug, { locale });
 export const profileByHandle = (handle: string): Promise<Profile | null> =>
   oneBy("/api/profiles", profileSchema, "handle", handle, { "populate[0]": "links", "populate[1]": "avatar" });
 
-/** Every tag, for navigation and the sitemap. */
-export function allTags(): Promise<Tag[]> {
-  return cachedData("tags", TAXONOMY, async () => {
-    const result = await cms("/api/tags", listOf(tagSchema), {
+function allOf(path: string, locale: Locale): Promise<Tag[]> {
+  return cachedData(`${path}:all:${locale}`, TAXONOMY, async () => {
+    const result = await cms(path, listOf(tagSchema), {
       auth: community,
-      query: { "pagination[pageSize]": 100, sort: "name:asc" },
+      query: { locale, "pagination[pageSize]": 100, sort: "name:asc" },
     });
     return result.data;
   });
 }
 
-export function allCategories(): Promise<Category[]> {
-  return cachedData("categories", TAXONOMY, async () => {
-    const result = await cms("/api/categories", listOf(categorySchema), {
-      auth: community,
-      query: { "pagination[pageSize]": 100, sort: "name:asc" },
-    });
-    return result.data;
-  });
+/** Every tag, named in `locale`, for navigation, the sitemap and labels. */
+export const allTags = (locale: Locale): Promise<Tag[]> => allOf("/api/tags", locale);
+/** Every category, named in `locale`. */
+export const allCategories = (locale: Locale): Promise<Category[]> => allOf("/api/categories", locale);
+
+type Named = { slug: string; name: string };
+
+/**
+ * `items` (tags or categories named in another locale, or a facet's commonest name) named as `all` names them; one
+ * newer than the kept list is asked for by its slug; one the locale does not have keeps its name.
+ */
+function renamed<T extends Named>(
+  items: readonly T[],
+  all: readonly Named[],
+  bySlug: (slug: string) => Promise<Named | null>,
+): Promise<T[]> {
+  const names = new Map(all.map((item) => [item.slug, item.name]));
+  return Promise.all(
+    items.map(async (item) => ({
+      ...item,
+      name: names.get(item.slug) ?? (await bySlug(item.slug))?.name ?? item.name,
+    })),
+  );
 }
+
+/** Tags named in `locale`. */
+export const tagsInLocale = async <T extends Named>(tags: readonly T[], locale: Locale): Promise<T[]> =>
+  renamed(tags, await allTags(locale), (slug) => tagBySlug(slug, locale));
+/** Categories named in `locale`. */
+export const categoriesInLocale = async <T extends Named>(categories: readonly T[], locale: Locale): Promise<T[]> =>
+  renamed(categories, await allCategories(locale), (slug) => categoryBySlug(slug, locale));
 
 const sitemapRow = z.object({
   documentId: z.string(),

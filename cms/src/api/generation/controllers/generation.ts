@@ -1,9 +1,16 @@
-import { documentIdSchema, generationDraftSchema, generationFailureSchema } from "@inkstone/config";
+import {
+  documentIdSchema,
+  generationDraftSchema,
+  generationFailureSchema,
+  LOCALES,
+  type Locale,
+} from "@inkstone/config";
 import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
 import { z } from "zod";
 import { notify } from "../../../lib/notify.ts";
 import { readingMinutes, shortHash, slugify } from "../../../lib/slugs.ts";
+import { completeLocales, ensureTaxonomy } from "../../../lib/taxonomy.ts";
 import { forbidWithCode, parse } from "../../../lib/validate.ts";
 
 const ARTICLE = "api::article.article";
@@ -35,15 +42,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return profile;
   };
 
-  const findTag = (name: string) => strapi.documents("api::tag.tag").findFirst({ filters: { name } });
+  /** A tag named `name` in any locale: a Chinese draft's "引用" is the tag an English one calls "Citations". */
+  const findTag = async (name: string) =>
+    (await strapi.db.query("api::tag.tag").findOne({ where: { name }, select: ["documentId"] })) as {
+      documentId: string;
+    } | null;
 
-  /** A tag by name, created when missing (its slug made ASCII-safe). */
+  /**
+   * A tag by name, created when missing (its slug made ASCII-safe) with that name in every locale, as an editor
+   * may translate it later; a tag lacking a locale gets it, so the draft can link it whatever its language.
+   */
   const tagId = async (name: string): Promise<string> => {
     const found = await findTag(name);
-    if (found) return found.documentId;
+    if (found) {
+      await completeLocales(strapi, "api::tag.tag", found.documentId);
+      return found.documentId;
+    }
     try {
       const slug = `${slugify(name, "tag")}-${shortHash(name)}`;
-      return (await strapi.documents("api::tag.tag").create({ data: { name, slug } })).documentId;
+      const everywhere = Object.fromEntries(LOCALES.map((locale) => [locale, name])) as Record<Locale, string>;
+      return (await ensureTaxonomy(strapi, "api::tag.tag", { slug, name: everywhere })).documentId;
     } catch (error) {
       // Two drafts saved at once may both create the same new tag; the loser's unique check fails, and the tag the
       // winner created is the one to link. Anything else is a real failure.
