@@ -93,6 +93,18 @@ const articleTaxonomy = async (documentId: string, locale: string) => {
   };
 };
 
+/** The test's tag and category, as each version of `documentId` links them: named in that version's language. */
+async function expectNamedInEachLocale(documentId: string): Promise<void> {
+  expect(await articleTaxonomy(documentId, "en")).toEqual({
+    tags: ["okapi-lore=Okapi lore"],
+    category: "field-notes=Field notes",
+  });
+  expect(await articleTaxonomy(documentId, "zh-CN")).toEqual({
+    tags: ["okapi-lore=霍加狓知识"],
+    category: "field-notes=野外笔记",
+  });
+}
+
 describe("splitting an old bilingual name", () => {
   it("finds the English and the Chinese half in either order, and copies what does not split", () => {
     expect(splitBilingual("AI writing · AI 写作")).toEqual({ en: "AI writing", zh: "AI 写作" });
@@ -131,14 +143,7 @@ describe("tags and categories per locale", () => {
 
   it("links each article version to the tag of its own locale, and indexes the names in the article's language", async () => {
     article = await bilingualArticle("run-taxonomy-1", tag, category);
-    expect(await articleTaxonomy(article, "en")).toEqual({
-      tags: ["okapi-lore=Okapi lore"],
-      category: "field-notes=Field notes",
-    });
-    expect(await articleTaxonomy(article, "zh-CN")).toEqual({
-      tags: ["okapi-lore=霍加狓知识"],
-      category: "field-notes=野外笔记",
-    });
+    await expectNamedInEachLocale(article);
     await expect.poll(async () => (await hitOf(article, "en"))?.tags.map((t) => t.name), POLL).toEqual(["Okapi lore"]);
     await expect.poll(async () => (await hitOf(article, "zh-CN"))?.category?.name, POLL).toEqual("野外笔记");
     expect((await hitOf(article, "zh-CN"))?.tags.map((t) => t.name)).toEqual(["霍加狓知识"]);
@@ -199,14 +204,7 @@ describe("tags and categories per locale", () => {
       { locale: "en", name: "新标签" },
       { locale: "zh-CN", name: "新标签" },
     ]);
-    expect(await articleTaxonomy(article, "en")).toEqual({
-      tags: ["okapi-lore=Okapi lore"],
-      category: "field-notes=Field notes",
-    });
-    expect(await articleTaxonomy(article, "zh-CN")).toEqual({
-      tags: ["okapi-lore=霍加狓知识"],
-      category: "field-notes=野外笔记",
-    });
+    await expectNamedInEachLocale(article);
     expect((await db.query("SELECT count(*)::int AS n FROM articles_tags_lnk")).rows).toEqual(linksBefore.rows);
     // The index showed the old names: the articles that show a migrated tag are queued to be read again.
     const queued = await db.query("SELECT DISTINCT document_id FROM inkstone_outbox WHERE id > $1", [
