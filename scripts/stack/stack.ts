@@ -6,6 +6,7 @@ import { type Infra, type InfraName, startInfra } from "./infra.ts";
 import { ensureDatabase, withDatabase } from "./postgres.ts";
 import { MissingPrerequisite } from "./prerequisite.ts";
 import { ManagedProcess, run } from "./process.ts";
+import { withoutPassword } from "./redact.ts";
 import type { Secrets } from "./secrets.ts";
 import { isStale } from "./stale.ts";
 import { waitUntil } from "./wait.ts";
@@ -122,7 +123,9 @@ async function ensureCommunityDatabase(databaseUrl: string): Promise<void> {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const userEnv = options.env ?? process.env;
   const rows: StatusRow[] = [];
-  const report = (row: StatusRow) => {
+  // Rows go to the terminal and the log: no password from a URL the user gave goes with them.
+  const report = (given: StatusRow) => {
+    const row = { ...given, url: withoutPassword(given.url) };
     rows.push(row);
     options.onStatus?.(row);
   };
