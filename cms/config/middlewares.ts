@@ -12,6 +12,8 @@ export default () => [
   "global::request-id",
   "strapi::logger",
   "strapi::errors",
+  // Inside strapi::errors, so it sees the raw error: a database outage answers 503, never 401/403/500.
+  "global::database-outage",
   "strapi::security",
   // Every path, /admin included: any other origin gets no CORS headers at all, so its pages cannot read answers.
   { name: "strapi::cors", config: { origin: corsOrigins(), credentials: true } },

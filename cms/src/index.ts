@@ -8,6 +8,7 @@ import { guardMemberIdentities } from "./lib/identities.ts";
 import { log } from "./lib/log.ts";
 import { endSessionsOnBlock } from "./lib/member-blocking.ts";
 import { createProfilesForNewMembers } from "./lib/members.ts";
+import { surviveDatabaseOutages } from "./lib/outage-guard.ts";
 import { registerSourceEvents } from "./lib/search-follow.ts";
 import { startSearchSync, stopSearchSync } from "./lib/search-sync.ts";
 import { seed } from "./lib/seed/index.ts";
@@ -62,6 +63,7 @@ export default {
 
   /** Before the app initialises: hooks that must see every change from the first request on. */
   register({ strapi }: { strapi: Core.Strapi }) {
+    surviveDatabaseOutages();
     registerArticleEvents(strapi);
     registerSourceEvents(strapi);
     registerTaxonomySlugs(strapi);

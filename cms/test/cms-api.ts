@@ -2,7 +2,7 @@
 // and the admin panel's API as an editor would through the browser.
 import type { StackEnv } from "../../scripts/stack/apps.ts";
 
-export type Reply<T = any> = { status: number; body: T };
+export type Reply<T = any> = { status: number; body: T; headers: Headers };
 
 /** Every test member's password. */
 export const PASSWORD = "Passw0rd-long";
@@ -41,7 +41,7 @@ export function cmsApi(env: StackEnv) {
       // Not JSON (a proxy's or Koa's plain-text answer): kept as text for the assertion message.
       body = text;
     }
-    return { status: response.status, body: body as T };
+    return { status: response.status, body: body as T, headers: response.headers };
   };
 
   let adminToken: string | undefined;
