@@ -171,6 +171,26 @@ describe("tags and categories per locale", () => {
     ]);
   });
 
+  it("saves drafts that bring the same new tag at the same moment, all linking one tag in both locales", async () => {
+    const runs = ["run-taxonomy-c1", "run-taxonomy-c2", "run-taxonomy-c3", "run-taxonomy-c4"];
+    const saved = await Promise.all(
+      runs.map((runId, i) =>
+        api.saveDraft(
+          runId,
+          draft(creator.user.documentId, runId, { locale: i % 2 ? "en" : "zh-CN", tags: ["Concurrent okapis"] }),
+        ),
+      ),
+    );
+    for (const reply of saved) ok(reply);
+    const versions = await db.query(
+      "SELECT locale, count(DISTINCT document_id)::int AS documents FROM tags WHERE name = 'Concurrent okapis' GROUP BY locale ORDER BY locale",
+    );
+    expect(versions.rows).toEqual([
+      { locale: "en", documents: 1 },
+      { locale: "zh-CN", documents: 1 },
+    ]);
+  });
+
   it("migrates old one-row bilingual tags and categories into both locales, keeping every article's links", async () => {
     // The old shape: one row per tag, no locale, "English · 中文", linked from every article version.
     await stack.stop();

@@ -50,26 +50,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   /**
    * A tag by name, created when missing (its slug made ASCII-safe) with that name in every locale, as an editor
-   * may translate it later; a tag lacking a locale gets it, so the draft can link it whatever its language.
+   * may translate it later; a tag lacking a locale gets it, so the draft can link it whatever its language. Drafts
+   * saved at the same moment often bring the same new tag: a transaction-scoped advisory lock on the name makes the
+   * second wait for the first to finish creating every locale, then find it whole.
    */
-  const tagId = async (name: string): Promise<string> => {
-    const found = await findTag(name);
-    if (found) {
-      await completeLocales(strapi, "api::tag.tag", found.documentId);
-      return found.documentId;
-    }
-    try {
+  const tagId = async (name: string): Promise<string> =>
+    await strapi.db.transaction(async ({ trx }): Promise<string> => {
+      await trx.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [`inkstone-tag:${name}`]);
+      const found = await findTag(name);
+      if (found) {
+        await completeLocales(strapi, "api::tag.tag", found.documentId);
+        return found.documentId;
+      }
       const slug = `${slugify(name, "tag")}-${shortHash(name)}`;
       const everywhere = Object.fromEntries(LOCALES.map((locale) => [locale, name])) as Record<Locale, string>;
       return (await ensureTaxonomy(strapi, "api::tag.tag", { slug, name: everywhere })).documentId;
-    } catch (error) {
-      // Two drafts saved at once may both create the same new tag; the loser's unique check fails, and the tag the
-      // winner created is the one to link. Anything else is a real failure.
-      const created = await findTag(name);
-      if (created) return created.documentId;
-      throw error;
-    }
-  };
+    });
 
   /** Tags by name, in order, without repeats. */
   const tagIds = async (names: string[]) => {
