@@ -89,6 +89,9 @@ describe("generation queue and slots", () => {
             : `${id}: ${view.status}/${view.stage} after ${view.attempts} attempt(s) ${view.error ?? ""}`;
         }),
       );
+      // The sampler must end before the client closes, or its next call is an unhandled rejection.
+      sampling = false;
+      await sampler.catch(() => undefined);
       throw new Error(`${error.message}\n${states.join("\n")}`);
     });
     sampling = false;
