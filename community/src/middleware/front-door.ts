@@ -46,14 +46,10 @@ export function frontDoor(cache: SwrCache<CachedPage>, bypass: () => boolean): F
     const hit = cache.lookup(key);
     if (hit?.state !== "fresh") return false;
     const reply = cachedReply(hit.entry, "HIT", request.headers["accept-encoding"], request.headers["if-none-match"]);
-    // A hit answered here is logged at debug: at thousands a second, an info line each would cost more than the hit.
     const requestId = randomUUID();
     response.writeHead(reply.status, { ...reply.headers, [REQUEST_ID_HEADER]: requestId });
     response.end(reply.body ?? undefined);
-    logger().debug(
-      { requestId, method: "GET", path: url, status: reply.status, cache: "HIT" },
-      `GET ${url} ${reply.status}`,
-    );
+    logAnswered(requestId, url, reply.status, "HIT");
     return true;
   };
 }
@@ -75,10 +71,7 @@ function sendMemberPage(request: IncomingMessage, response: ServerResponse, html
     });
     response.end(bytes);
   };
-  logger().debug(
-    { requestId, method: "GET", path: request.url, status: 200, cache: "MEMBER" },
-    `GET ${request.url} 200`,
-  );
+  logAnswered(requestId, request.url ?? "/", 200, "MEMBER");
   if (coding === "identity") {
     write(body);
     return;
@@ -88,6 +81,16 @@ function sendMemberPage(request: IncomingMessage, response: ServerResponse, html
     // Compression does not fail on a buffer; if it ever did, the page goes out as it is.
     () => write(body),
   );
+}
+
+/**
+ * The line for a request answered here, at debug: at thousands a second an info line each would cost more than the
+ * answer, so nothing (not even the line's fields) is built unless debug is on.
+ */
+function logAnswered(requestId: string, path: string, status: number, cache: string): void {
+  const log = logger();
+  if (log.isLevelEnabled("debug"))
+    log.debug({ requestId, method: "GET", path, status, cache }, `GET ${path} ${status}`);
 }
 
 /** Registers the front door for server/main.ts (called once, when the middleware module loads). */
