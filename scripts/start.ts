@@ -2,9 +2,11 @@
 // 1. check ports, 2. load or generate local secrets, 3. build what is stale, 4. start infrastructure and apps,
 // 5. print the status table, 6. stay up until Ctrl-C / SIGTERM / SIGHUP or until a service dies.
 // stdout is the display (progress, the status table); events, warnings and errors go to the logger on stderr.
+
 import { existsSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { ConfigError, type LauncherEnv, launcherEnv } from "@inkstone/config";
+import { maskSecrets } from "@inkstone/config/mask";
 import { APPS } from "./stack/apps.ts";
 import { log } from "./stack/log.ts";
 import { ROOT } from "./stack/paths.ts";
@@ -16,7 +18,8 @@ import { NotReadyError, tailFile, tcpAnswers } from "./stack/wait.ts";
 
 const started = Date.now();
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const say = (line: string) => console.log(line);
+// Status lines may quote URLs and settings the user gave: passwords and secret values are masked, as in the logs.
+const say = (line: string) => console.log(maskSecrets(line));
 
 // Once the terminal is gone (its window closed, or `npm start | tee` lost its reader to the same Ctrl-C), writing
 // fails with EIO or EPIPE. The output is lost either way; what matters is that the stop carries on.

@@ -1,5 +1,7 @@
+import { Writable } from "node:stream";
 import pino from "pino";
 import pretty from "pino-pretty";
+import { maskSecrets } from "./mask.ts";
 
 export type Logger = pino.Logger;
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -24,7 +26,7 @@ type LoggerOptions = {
 export function createLogger(service: string, options: LoggerOptions = {}): Logger {
   const level = options.level ?? "info";
   const base = { service };
-  const destination = options.destination ?? process.stdout;
+  const destination = masking(options.destination ?? process.stdout);
   if (options.nodeEnv === "production") {
     return pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime }, destination);
   }
@@ -37,6 +39,19 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
     translateTime: "HH:MM:ss.l",
   });
   return pino({ level, base }, stream);
+}
+
+/**
+ * Every line on its way out with passwords and secret values masked: a log line may quote an error that quotes a
+ * connection string, and logs are read by more people than secrets are.
+ */
+function masking(destination: NodeJS.WritableStream): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      destination.write(maskSecrets(String(chunk)));
+      done();
+    },
+  });
 }
 
 /** The error's message for a log line or an answer, whatever was thrown. */

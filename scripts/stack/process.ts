@@ -116,6 +116,15 @@ export class ManagedProcess {
     return this.#stopped;
   }
 
+  /** Kills the whole process group at once (SIGKILL), as a crash or the OOM killer would: nothing gets to clean up. */
+  async kill(): Promise<void> {
+    this.#stopped ??= (async () => {
+      if (this.pid !== undefined && this.#running) signalGroup(this.pid, "SIGKILL");
+      await this.exited;
+    })();
+    return this.#stopped;
+  }
+
   async #stop(graceMs: number): Promise<void> {
     const pid = this.pid;
     // Never spawned: its "error" event settles `exited` (and takes it off the live list).

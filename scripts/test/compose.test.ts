@@ -2,17 +2,8 @@
 // @inkstone/config (what each service reads) and the launcher (how each app is built and run), and, where installed,
 // by docker-compose itself. What it mounts runs for real: the community proxy's nginx configuration in Debian's nginx
 // in front of stand-in replicas, and PostgreSQL's init script against the test PostgreSQL.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, request } from "node:http";
 import { BlockList, isIPv4, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -26,7 +17,8 @@ import { clientAddress, trustedProxies } from "../../community/src/lib/security/
 import { APPS, type StackEnv } from "../stack/apps.ts";
 import { ROOT } from "../stack/paths.ts";
 import { withDatabase } from "../stack/postgres.ts";
-import { freePort, tcpAnswers, waitUntil } from "../stack/wait.ts";
+import { freePort } from "../stack/wait.ts";
+import { isLoopbackListen, nginx, startProxy } from "./community-proxy.ts";
 import {
   bindMountsOf,
   buildArgsOf,
@@ -36,7 +28,6 @@ import {
   envFilesOf,
   environmentOf,
   envOf,
-  formatNginx,
   interpolate,
   loadCompose,
   type NginxDirective,
@@ -118,8 +109,6 @@ const proxyConfigFile = mountedFile(PROXY, (target) => target === "/etc/nginx/ng
 const proxyConfig = parseNginx(readFileSync(proxyConfigFile, "utf8"));
 const proxyHttp = directivesNamed(proxyConfig, "http")[0]?.block ?? [];
 const proxyServers = directivesNamed(proxyHttp, "server");
-const isLoopbackListen = (server: NginxDirective) =>
-  directivesNamed(server.block ?? [], "listen").every((listen) => isLoopback(listen.args[0]));
 /** The server that takes the public's requests, and the one on loopback for the container's health check. */
 const publicServer = proxyServers.find((server) => !isLoopbackListen(server));
 const healthServer = proxyServers.find(isLoopbackListen);
@@ -486,11 +475,6 @@ describe.skipIf(!hasPsql)("PostgreSQL's init script, run against a real PostgreS
   });
 });
 
-/** Debian's nginx (apt-get install nginx-light): the proxy's configuration runs in it, in front of stand-in replicas. */
-const nginx = ["nginx", "/usr/sbin/nginx"].find(
-  (command) => spawnSync(command, ["-v"], { stdio: "ignore" }).status === 0,
-);
-
 /** What a stand-in replica saw of one request. */
 type Seen = {
   method: string;
@@ -579,96 +563,6 @@ function send(
   });
 }
 
-type RunningProxy = { port: number; accessLog(): Record<string, unknown>[]; stop(): Promise<void> };
-
-/**
- * The proxy's configuration as compose mounts it, changed only where a container differs from this machine: the
- * replicas are stand-ins on loopback ports instead of the name "community" (Debian's nginx predates `resolve`), the
- * listening ports are free ones, and logs and temporary files go to a folder of its own.
- */
-async function startProxy(replicas: number[]): Promise<RunningProxy> {
-  const dir = mkdtempSync(join(tmpdir(), "inkstone-proxy-"));
-  // Run as root, nginx's workers are `nobody`: they must reach the temporary folders below.
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const healthPort = await freePort();
-  const rewrite = (directives: NginxDirective[], inServer?: "public" | "health"): NginxDirective[] =>
-    directives.flatMap((directive): NginxDirective[] => {
-      const { name, args, block } = directive;
-      if (name === "server" && block && args.length === 0)
-        return [{ name, args, block: rewrite(block, isLoopbackListen(directive) ? "health" : "public") }];
-      if (name === "listen") return [{ name, args: [`127.0.0.1:${inServer === "health" ? healthPort : port}`] }];
-      if (name === "server" && !block)
-        return replicas.map((replica) => ({
-          name,
-          args: [`127.0.0.1:${replica}`, ...args.slice(1).filter((arg) => arg !== "resolve")],
-        }));
-      // Node's pipes are sockets, on which /dev/stdout and /dev/stderr cannot be opened: files instead.
-      if (name === "access_log" && args[0] !== "off")
-        return [{ name, args: [join(dir, "access.log"), ...args.slice(1)] }];
-      if (name === "error_log") return [{ name, args: [join(dir, "error.log"), ...args.slice(1)] }];
-      if (name === "http" && block)
-        return [
-          {
-            name,
-            args,
-            block: [
-              ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => ({
-                name: `${kind}_temp_path`,
-                args: [join(dir, kind)],
-              })),
-              ...rewrite(block),
-            ],
-          },
-        ];
-      return [block ? { name, args, block: rewrite(block, inServer) } : directive];
-    });
-  writeFileSync(join(dir, "nginx.conf"), formatNginx(rewrite(proxyConfig)));
-  const child: ChildProcess = spawn(
-    nginx ?? "nginx",
-    [
-      "-p",
-      dir,
-      "-c",
-      join(dir, "nginx.conf"),
-      "-e",
-      join(dir, "error.log"),
-      "-g",
-      `daemon off; pid ${join(dir, "nginx.pid")};`,
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  try {
-    await waitUntil(() => tcpAnswers("127.0.0.1", port), {
-      what: "nginx",
-      alive: () => child.exitCode === null,
-      timeoutMs: 10_000,
-    });
-  } catch (error) {
-    child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message}\n${stderr}`);
-  }
-  return {
-    port,
-    accessLog: () =>
-      readFileSync(join(dir, "access.log"), "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map((line) => JSON.parse(line)),
-    stop: async () => {
-      child.kill("SIGTERM");
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 describe.skipIf(nginx === undefined)("the community's proxy, running in nginx in front of stand-in replicas", () => {
   // Stopped after each test: every test starts a proxy of its own (nginx remembers which replica failed).
   const cleanups: (() => Promise<void>)[] = [];
@@ -681,7 +575,7 @@ describe.skipIf(nginx === undefined)("the community's proxy, running in nginx in
     return started;
   };
   const proxyFor = async (ports: number[]) => {
-    const proxy = await startProxy(ports);
+    const proxy = await startProxy(ports, proxyConfig);
     cleanups.push(() => proxy.stop());
     return proxy;
   };

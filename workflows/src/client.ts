@@ -14,6 +14,7 @@ import { creatorRunsQuery, runningRunsQuery } from "./client/visibility.ts";
 import { type GenerationInputDraft, generationInputSchema, normaliseInput, runIdFor } from "./generation/request.ts";
 import { enqueuedUpdate, runStateQuery } from "./run/messages.ts";
 import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "./run/search-attributes.ts";
+import { RECONNECTING_CHANNEL } from "./temporal/channel.ts";
 import { type CodecKey, encryptedDataConverter } from "./temporal/encryption-codec.ts";
 import { ensureSearchAttributes } from "./temporal/search-attributes.ts";
 // Type-only: runs are started by workflow type name, so the client never loads workflow code.
@@ -53,7 +54,7 @@ export type StartOptions = {
 
 /** The community's handle on generation runs: start, look at, list, cancel and follow them. */
 export async function createGenerationClient(options: GenerationClientOptions) {
-  const connection = await Connection.connect({ address: options.address });
+  const connection = await Connection.connect({ address: options.address, channelArgs: RECONNECTING_CHANNEL });
   const client = new Client({
     connection,
     namespace: options.namespace,

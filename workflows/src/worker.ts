@@ -7,6 +7,7 @@ import { queuedRunsQuery } from "./client/visibility.ts";
 import { createWorker } from "./create-worker.ts";
 import { createMetrics } from "./metrics/metrics.ts";
 import { serveMetrics } from "./metrics/server.ts";
+import { RECONNECTING_CHANNEL } from "./temporal/channel.ts";
 import { serveCodec } from "./temporal/codec-server.ts";
 import { EncryptionCodec } from "./temporal/encryption-codec.ts";
 import { installTemporalLogging } from "./temporal/runtime-logger.ts";
@@ -25,7 +26,10 @@ try {
   // 2. Connect to Temporal: the worker's native connection, and a client for progress signals and queue metrics.
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   opened.push({ name: "worker connection", close: () => connection.close() });
-  const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect({
+    address: env.TEMPORAL_ADDRESS,
+    channelArgs: RECONNECTING_CHANNEL,
+  });
   opened.push({ name: "client connection", close: () => clientConnection.close() });
   // Progress signals carry run log lines: encrypted like everything else the worker writes to Temporal.
   const codec = new EncryptionCodec(env.TEMPORAL_CODEC_KEYS);

@@ -6,7 +6,7 @@ import { endGoneSession, sessionGone } from "./auth/session-ended.ts";
 import { CmsError, errorBody, toErrorBody } from "./cms/errors.ts";
 import { localeOfPath, paths, t } from "./i18n/index.ts";
 import { failedWith } from "./request-context.ts";
-import { refusal, wantsJson } from "./responses.ts";
+import { refusal, UNAVAILABLE_RETRY_AFTER_SECONDS, wantsJson } from "./responses.ts";
 import { controlIn, type InputProblem, jsonProblem, parseUrlEncoded, readBody, utf8 } from "./security/input.ts";
 import { type LimitedAction, limit } from "./security/limits.ts";
 import type { Verdict } from "./store/rate-limits.ts";
@@ -78,6 +78,27 @@ async function multipartForm(bytes: Uint8Array<ArrayBuffer>, type: string): Prom
  * UTF-8, no broken percent-encoding, no control characters (multi-line text keeps tab and line breaks).
  */
 export async function readForm(request: Request): Promise<Form | BodyProblem> {
+  const form = await parseForm(request);
+  if ("get" in form) keepTyped(request, form);
+  return form;
+}
+
+/** Fields a person writes (not ids, not secrets): what an answer saying "not now" must not lose. */
+const TYPED_FIELDS = ["body", "topic", "idea", "style", "references", "urls", "displayName", "bio", "links"];
+const typedByRequest = new WeakMap<Request, Record<string, string>>();
+
+function keepTyped(request: Request, form: Form): void {
+  const typed: Record<string, string> = {};
+  for (const name of TYPED_FIELDS) if (form.get(name).trim()) typed[name] = form.get(name);
+  if (Object.keys(typed).length > 0) typedByRequest.set(request, typed);
+}
+
+/** What the person typed into the form this request carried, if it was read (for a 503 page to give back). */
+export function typedIn(request: Request): Record<string, string> | undefined {
+  return typedByRequest.get(request);
+}
+
+async function parseForm(request: Request): Promise<Form | BodyProblem> {
   const read = await readBody(request, MAX_BODY);
   if ("tooLarge" in read) return { kind: "too_large" };
   if ("unreadable" in read) return malformed("The request body ended before it was complete.");
@@ -159,7 +180,10 @@ export function failed(
   if (wantsJson(context.request))
     return Response.json(errorBody(code, message, back.fields), {
       status,
-      headers: { "cache-control": "private, no-store" },
+      headers: {
+        "cache-control": "private, no-store",
+        ...(status === 503 ? { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } : {}),
+      },
     });
   const flash: Flash = { kind: "error", message };
   if (back.form) flash.form = back.form;

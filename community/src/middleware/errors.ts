@@ -1,11 +1,11 @@
 import type { APIContext, MiddlewareHandler } from "astro";
-import { setFlash } from "../lib/auth/flash.ts";
+import { peekFlash, setFlash } from "../lib/auth/flash.ts";
 import { endGoneSession, sessionGone } from "../lib/auth/session-ended.ts";
 import { CmsError } from "../lib/cms/errors.ts";
-import { seeOther } from "../lib/endpoint.ts";
+import { seeOther, typedIn } from "../lib/endpoint.ts";
 import { localeOfPath, paths, t } from "../lib/i18n/index.ts";
 import { failedWith } from "../lib/request-context.ts";
-import { refusal, wantsJson } from "../lib/responses.ts";
+import { refusal, UNAVAILABLE_RETRY_AFTER_SECONDS, wantsJson } from "../lib/responses.ts";
 import { StoreUnavailable } from "../lib/store/pool.ts";
 
 /** A page whose member call the CMS refused: a session it no longer honours ends here, with a plain message. */
@@ -48,5 +48,9 @@ function unavailable(context: APIContext, error: CmsError | StoreUnavailable): R
   failedWith(error);
   const locale = localeOfPath(context.url.pathname);
   const code = error instanceof CmsError ? error.code : "store_unavailable";
-  return refusal(context.request, 503, code, t(locale).errors.cmsDown, { "retry-after": "30" }, locale);
+  // Typed into the form this request posted, or into one whose refusal sent the member to this page.
+  const values = typedIn(context.request) ?? peekFlash(context.cookies)?.values;
+  const kept = values && Object.keys(values).length > 0 ? { heading: t(locale).errors.keptTyped, values } : undefined;
+  const headers = { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) };
+  return refusal(context.request, 503, code, t(locale).errors.cmsDown, headers, locale, kept);
 }

@@ -4,12 +4,12 @@ export type Reply = { status: number; headers: Headers; text: string; location: 
 
 export class Visitor {
   readonly #cookies: Map<string, string>;
-  /** `headers` go with every request (an X-Forwarded-For a trusted proxy would add, for example). */
-  constructor(
-    readonly base: string,
-    readonly headers: Record<string, string> = {},
-    cookies = new Map<string, string>(),
-  ) {
+  readonly base: string;
+  /** Sent with every request (an X-Forwarded-For a trusted proxy would add, for example). */
+  readonly headers: Record<string, string>;
+  constructor(base: string, headers: Record<string, string> = {}, cookies = new Map<string, string>()) {
+    this.base = base;
+    this.headers = headers;
     this.#cookies = cookies;
   }
 

@@ -1,4 +1,5 @@
 import { Connection } from "@temporalio/client";
+import { RECONNECTING_CHANNEL } from "../temporal/channel.ts";
 
 export type TemporalCheckOptions = {
   /** Ends the check (the caller's timeout); the connection attempt itself gives up after `connectTimeoutMs`. */
@@ -11,7 +12,9 @@ export type TemporalCheckOptions = {
 const connections = new Map<string, Promise<Connection>>();
 
 async function connectionTo(address: string, connectTimeoutMs: number): Promise<Connection> {
-  const connection = connections.get(address) ?? Connection.connect({ address, connectTimeout: connectTimeoutMs });
+  const connection =
+    connections.get(address) ??
+    Connection.connect({ address, connectTimeout: connectTimeoutMs, channelArgs: RECONNECTING_CHANNEL });
   connections.set(address, connection);
   try {
     return await connection;

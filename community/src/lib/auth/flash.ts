@@ -30,9 +30,15 @@ export function setFlash(cookies: AstroCookies, flash: Flash): void {
 
 /** The flash in `cookies`, deleted as it is read. */
 export function takeFlash(cookies: AstroCookies): Flash | null {
+  const flash = peekFlash(cookies);
+  if (cookies.get(FLASH_COOKIE)) cookies.delete(FLASH_COOKIE, { path: "/" });
+  return flash;
+}
+
+/** The flash in `cookies`, left there for the page that will show it. */
+export function peekFlash(cookies: AstroCookies): Flash | null {
   const raw = cookies.get(FLASH_COOKIE)?.value;
   if (!raw) return null;
-  cookies.delete(FLASH_COOKIE, { path: "/" });
   const parsed = flashSchema.safeParse(unseal(raw, env().COMMUNITY_SESSION_SECRET, "flash"));
   return parsed.success ? parsed.data : null;
 }

@@ -270,6 +270,7 @@ export const en = {
     notFoundBody: "There is nothing at this address. It may have been unpublished or moved.",
     serverErrorTitle: "Something went wrong",
     serverErrorBody: "We could not show this page. Try again in a moment.",
+    keptTyped: "What you typed, to keep until you can send it again",
     cmsDown: "The content service is not answering right now. Try again in a moment.",
     tooMany: (seconds: number) =>
       seconds < 120

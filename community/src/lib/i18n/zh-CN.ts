@@ -261,6 +261,7 @@ export const zhCN: Strings = {
     notFoundBody: "这个地址没有内容，可能已被撤下或移动。",
     serverErrorTitle: "出错了",
     serverErrorBody: "暂时无法显示此页面，请稍后再试。",
+    keptTyped: "你输入的内容，请先保存，稍后再发送",
     cmsDown: "内容服务暂时没有响应，请稍后再试。",
     tooMany: (seconds: number) =>
       seconds < 120
