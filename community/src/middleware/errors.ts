@@ -2,7 +2,7 @@ import type { APIContext, MiddlewareHandler } from "astro";
 import { peekFlash, setFlash } from "../lib/auth/flash.ts";
 import { endGoneSession, sessionGone } from "../lib/auth/session-ended.ts";
 import { CmsError } from "../lib/cms/errors.ts";
-import { seeOther, typedIn } from "../lib/endpoint.ts";
+import { readForm, seeOther, typedIn } from "../lib/endpoint.ts";
 import { localeOfPath, paths, t } from "../lib/i18n/index.ts";
 import { failedWith } from "../lib/request-context.ts";
 import { refusal, UNAVAILABLE_RETRY_AFTER_SECONDS, wantsJson } from "../lib/responses.ts";
@@ -44,12 +44,15 @@ export const errorsMiddleware: MiddlewareHandler = async (context, next) => {
 };
 
 /** 503 with Retry-After: what this request needed (the CMS, or the replicas' shared store) is down for now. */
-function unavailable(context: APIContext, error: CmsError | StoreUnavailable): Response {
+async function unavailable(context: APIContext, error: CmsError | StoreUnavailable): Promise<Response> {
   failedWith(error);
   const locale = localeOfPath(context.url.pathname);
   const code = error instanceof CmsError ? error.code : "store_unavailable";
-  // Typed into the form this request posted, or into one whose refusal sent the member to this page.
-  const values = typedIn(context.request) ?? peekFlash(context.cookies)?.values;
+  // Typed into the form this request posted (read here if what failed came before the endpoint, like finding the
+  // session), or into one whose refusal sent the member to this page.
+  const { request } = context;
+  if (request.method === "POST" && !request.bodyUsed && !wantsJson(request)) await readForm(request);
+  const values = typedIn(request) ?? peekFlash(context.cookies)?.values;
   const kept = values && Object.keys(values).length > 0 ? { heading: t(locale).errors.keptTyped, values } : undefined;
   const headers = { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) };
   return refusal(context.request, 503, code, t(locale).errors.cmsDown, headers, locale, kept);
