@@ -732,6 +732,14 @@ describe("when the CMS is down", () => {
     });
     const other = String(outage.COMMUNITY_URL);
     const reader = new Visitor(other);
+    const member = new Visitor(other);
+    const joined = await member.post("/api/auth/signup", {
+      username: "outage-writer",
+      email: "outage-writer@example.test",
+      password: "Passw0rd-long",
+      next: "/en/",
+    });
+    expect(joined.status, joined.text).toBe(303);
     const path = `/en/a/${article.slug}`;
     expect((await reader.get(path)).headers.get("x-cache")).toBe("MISS");
     down = true;
@@ -750,6 +758,18 @@ describe("when the CMS is down", () => {
     const never = await reader.get(`/en/a/${related.slug}`);
     expect(never.status).toBe(503);
     expect(never.text).toContain("The content service is not answering right now.");
+    expect(Number(never.headers.get("retry-after"))).toBeGreaterThan(0);
+
+    // A member's action cannot be done: a script is told 503 with Retry-After; a browser's form comes back with what
+    // was typed, on its page or, when that cannot be shown either, on the 503 page.
+    const typed = "A thought I do not want to lose while the CMS is away.";
+    const comment = { article: article.documentId, locale: "en", body: typed, next: path };
+    const script = await member.post("/api/comments", comment, { accept: "application/json" });
+    expect(script.status).toBe(503);
+    expect(Number(script.headers.get("retry-after"))).toBeGreaterThan(0);
+    const form = await member.submit("/api/comments", comment);
+    expect([200, 503]).toContain(form.status);
+    expect(form.text).toContain(typed);
     down = false;
     const back = await reader.get(path);
     expect([back.status, back.headers.get("x-cache")]).toEqual([200, "MISS"]);
