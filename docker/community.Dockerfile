@@ -43,6 +43,8 @@ COPY workflows/src workflows/src
 COPY --from=build /app/community/dist community/dist
 COPY community/server community/server
 COPY community/src/lib/compression.ts community/src/lib/compression.ts
+# Share cards are drawn in a worker thread that Node runs from source (src/lib/share-card/render.ts).
+COPY community/src/lib/share-card community/src/lib/share-card
 USER node
 WORKDIR /app/community
 EXPOSE 4321

@@ -21,6 +21,7 @@ import {
   ensureMemberPermissions,
 } from "./lib/setup.ts";
 import { registerTaxonomySlugs } from "./lib/taxonomy.ts";
+import { ensureAvatarFolder } from "./lib/uploads/avatars.ts";
 import { notifyCommunity } from "./lib/webhook.ts";
 
 const isLocale = (value: unknown): value is Locale => (LOCALES as readonly unknown[]).includes(value);
@@ -81,6 +82,7 @@ export default {
     await ensureEditorRole(strapi);
     await ensureMemberPermissions(strapi);
     await ensureApiTokens(strapi);
+    await ensureAvatarFolder(strapi);
     startSearchSync(strapi);
     startHousekeeping(strapi);
     guardMemberIdentities(strapi);

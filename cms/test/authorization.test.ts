@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { type CallInit, type CmsApi, cmsApi, draft, PASSWORD } from "./cms-api.ts";
+import { formWith, photoWithGps, type TestFile } from "./uploads-support.ts";
 
 type CallerName =
   | "anonymous"
@@ -46,7 +47,11 @@ const ids = {
   tag: "",
   category: "",
   profile: "",
+  /** A file an editor uploaded to the media library. */
+  file: 0,
 };
+/** A small photo, for every upload cell. */
+let photo: TestFile;
 /** Text only a draft holds: no answer to a content-API read may contain it. */
 const DRAFT_ONLY = "Draft-only-marker";
 const UNPUBLISHED_EDIT = "Unpublished-edit-marker";
@@ -92,6 +97,13 @@ beforeAll(async () => {
   ids.category = category.body.data.documentId;
   const profiles = await api.call("GET", `/api/profiles?filters[handle][$eq]=${ids.authorHandle}`);
   ids.profile = profiles.body.data[0].documentId;
+  photo = await photoWithGps(400, 300);
+  const uploaded = await api.call("POST", "/upload", {
+    token: await api.editorToken(),
+    body: formWith("files", photo),
+  });
+  expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+  ids.file = uploaded.body[0].id;
 
   Object.assign(callers, {
     anonymous: {},
@@ -122,7 +134,11 @@ const fingerprint = async () =>
       (SELECT md5(coalesce(string_agg(id || ':' || username || ':' || email || ':' || password || ':' || coalesce(blocked, false), ',' ORDER BY id), '')) FROM up_users) AS users,
       (SELECT md5(coalesce(string_agg(token_hash, ',' ORDER BY id), '')) FROM member_sessions) AS sessions,
       (SELECT count(*) FROM inkstone_signin_failures) AS signin_failures,
-      (SELECT count(*) FROM tags) AS tags`)
+      (SELECT count(*) FROM tags) AS tags,
+      (SELECT count(*) FROM files) AS files,
+      (SELECT count(*) FROM files_related_mph) AS file_links,
+      (SELECT md5(coalesce(string_agg(id || ':' || title || ':' || last_activity_at, ',' ORDER BY id), '')) FROM conversations) AS conversations,
+      (SELECT md5(coalesce(string_agg(id || ':' || status || ':' || coalesce(text, ''), ',' ORDER BY id), '')) FROM conversation_messages) AS conversation_messages`)
   ).rows[0];
 
 /** A fresh comment by the member on the published article. */
@@ -133,6 +149,23 @@ const memberComment = async () => {
   });
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   return reply.body.data.id as string;
+};
+/** A fresh conversation of the member's, its answer queued or (`answered`) done; returns its id and its answer's. */
+const memberConversation = async ({ answered = false } = {}) => {
+  const reply = await api.call("POST", "/api/conversations", {
+    ...callers.member,
+    body: { data: { question: "A question to act on?", locale: "en" } },
+  });
+  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+  const answer = reply.body.data.answer.documentId as string;
+  for (const status of answered ? ["streaming", "done"] : []) {
+    const saved = await api.call("PUT", `/api/conversation-answers/${answer}`, {
+      ...callers.workerToken,
+      body: { data: { status, text: "An answer." } },
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  }
+  return { id: reply.body.data.conversation.documentId as string, answer };
 };
 /** A fresh session of `userId`, recorded as the community does; returns its token hash. */
 const session = async (userId: string) => {
@@ -161,6 +194,8 @@ const MEMBER = (ok: number) => table(403, { ...BAD_TOKENS, member: ok, otherMemb
 /** A member acting on their own row only. */
 const OWNER = (ok: number) => ({ ...MEMBER(ok), otherMember: 403 });
 const WORKER = (ok: number) => table(403, { ...BAD_TOKENS, workerToken: ok });
+/** A member's own conversation: to anyone else it does not exist. */
+const CONVERSATION_OWNER = (ok: number) => ({ ...MEMBER(ok), otherMember: 404 });
 /** The community's door (`auth: false` + the community-only policy): no token is even looked at. */
 const DOOR = (ok: number) => table(403, { communityHeader: ok, memberViaCommunity: ok });
 /**
@@ -171,6 +206,8 @@ const DOOR_ANONYMOUS = (ok: number) => table(403, { ...BAD_TOKENS, communityHead
 /** users-permissions routes that also want a signed-in member: the token is checked first, then the door. */
 const DOOR_AS_MEMBER = (ok: number) => table(403, { ...BAD_TOKENS, memberViaCommunity: ok });
 const CLOSED = table(403, BAD_TOKENS);
+/** The admin panel's API: an editor's admin JWT, nothing else (a content-API token is no admin token). */
+const ADMIN = (ok: number) => table(401, { editor: ok });
 
 type Route = {
   name: string;
@@ -278,6 +315,95 @@ const ROUTES: Route[] = [
     expected: MEMBER(200),
   },
   {
+    name: "set my avatar",
+    method: "POST",
+    path: () => "/api/profiles/me/avatar",
+    body: () => formWith("avatar", photo),
+    writes: true,
+    expected: MEMBER(200),
+  },
+  {
+    name: "remove my avatar",
+    method: "DELETE",
+    path: () => "/api/profiles/me/avatar",
+    writes: true,
+    expected: MEMBER(200),
+  },
+  // Strapi's own upload routes: nobody, whatever a role is given (members use the avatar route, editors the admin).
+  {
+    name: "upload a file (content API)",
+    method: "POST",
+    path: () => "/api/upload",
+    body: () => formWith("files", photo),
+    writes: true,
+    expected: CLOSED,
+  },
+  { name: "list files (content API)", method: "GET", path: () => "/api/upload/files", expected: CLOSED },
+  { name: "read a file (content API)", method: "GET", path: () => `/api/upload/files/${ids.file}`, expected: CLOSED },
+  {
+    name: "delete a file (content API)",
+    method: "DELETE",
+    path: () => `/api/upload/files/${ids.file}`,
+    writes: true,
+    expected: CLOSED,
+  },
+  {
+    name: "upload to the media library (admin)",
+    method: "POST",
+    path: () => "/upload",
+    body: () => formWith("files", photo),
+    writes: true,
+    expected: ADMIN(201),
+  },
+  { name: "my conversations", method: "GET", path: () => "/api/conversations", expected: MEMBER(200) },
+  {
+    name: "start a conversation",
+    method: "POST",
+    path: () => "/api/conversations",
+    body: () => ({ data: { question: "What does the matrix ask?", locale: "en" } }),
+    writes: true,
+    expected: MEMBER(201),
+  },
+  {
+    name: "read a conversation",
+    method: "GET",
+    path: async () => `/api/conversations/${(await memberConversation()).id}`,
+    expected: CONVERSATION_OWNER(200),
+  },
+  {
+    name: "rename a conversation",
+    method: "PUT",
+    path: async () => `/api/conversations/${(await memberConversation()).id}`,
+    body: () => ({ data: { title: "Renamed by the matrix" } }),
+    writes: true,
+    expected: CONVERSATION_OWNER(200),
+  },
+  {
+    name: "delete a conversation",
+    method: "DELETE",
+    path: async () => `/api/conversations/${(await memberConversation()).id}`,
+    writes: true,
+    expected: CONVERSATION_OWNER(200),
+  },
+  {
+    name: "ask a follow-up",
+    method: "POST",
+    path: async () => `/api/conversations/${(await memberConversation({ answered: true })).id}/messages`,
+    body: () => ({ data: { question: "And then?" } }),
+    writes: true,
+    expected: CONVERSATION_OWNER(201),
+  },
+  {
+    name: "take back a question",
+    method: "DELETE",
+    path: async () => {
+      const { id, answer } = await memberConversation();
+      return `/api/conversations/${id}/answers/${answer}`;
+    },
+    writes: true,
+    expected: CONVERSATION_OWNER(200),
+  },
+  {
     name: "creator status",
     method: "GET",
     path: () => `/api/generation/creators/${ids.member}`,
@@ -296,6 +422,20 @@ const ROUTES: Route[] = [
     method: "POST",
     path: () => `/api/generation/runs/${runId()}/failed`,
     body: () => ({ data: { creatorId: ids.member, topic: "A topic", reason: "The matrix failed it." } }),
+    writes: true,
+    expected: WORKER(200),
+  },
+  {
+    name: "read an answer",
+    method: "GET",
+    path: async () => `/api/conversation-answers/${(await memberConversation()).answer}`,
+    expected: WORKER(200),
+  },
+  {
+    name: "save an answer",
+    method: "PUT",
+    path: async () => `/api/conversation-answers/${(await memberConversation()).answer}`,
+    body: () => ({ data: { status: "streaming", text: "Being written" } }),
     writes: true,
     expected: WORKER(200),
   },

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { type CmsApi, cmsApi, draft, PASSWORD } from "./cms-api.ts";
+import { hugeFile, renamedExecutable, svgWithScript } from "./uploads-support.ts";
 
 let api: CmsApi;
 let env: StackEnv;
@@ -15,6 +16,8 @@ let db: pg.Client;
 let memberJwt = "";
 let memberId = "";
 let article = "";
+/** The member's conversation and its queued answer, for the rows that name one. */
+const conversation = { id: "", answer: "" };
 
 beforeAll(async () => {
   ({ env } = await startTestApps(["cms"]));
@@ -27,6 +30,13 @@ beforeAll(async () => {
   memberId = member.user.documentId;
   article = (await api.saveDraft("run-bad-input", draft(author.user.documentId, "run-bad-input"))).body.data.documentId;
   expect((await api.publish(article, "en")).status).toBe(200);
+  const asked = await api.call("POST", "/api/conversations", {
+    token: memberJwt,
+    body: { data: { question: "What do the bad inputs change?", locale: "en" } },
+  });
+  expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+  conversation.id = asked.body.data.conversation.documentId;
+  conversation.answer = asked.body.data.answer.documentId;
 });
 afterAll(async () => {
   await db?.end();
@@ -45,7 +55,11 @@ const fingerprint = async () =>
       (SELECT md5(coalesce(string_agg(id || ':' || username || ':' || email, ',' ORDER BY id), '')) FROM up_users) AS users,
       (SELECT count(*) FROM member_sessions) AS sessions,
       (SELECT count(*) FROM inkstone_signin_failures) AS signin_failures,
-      (SELECT count(*) FROM tags) AS tags`)
+      (SELECT count(*) FROM tags) AS tags,
+      (SELECT count(*) FROM files) AS files,
+      (SELECT count(*) FROM files_related_mph) AS file_links,
+      (SELECT md5(coalesce(string_agg(id || ':' || title || ':' || last_activity_at, ',' ORDER BY id), '')) FROM conversations) AS conversations,
+      (SELECT md5(coalesce(string_agg(id || ':' || status || ':' || coalesce(text, '') || ':' || coalesce(citations::text, ''), ',' ORDER BY id), '')) FROM conversation_messages) AS conversation_messages`)
   ).rows[0];
 
 type As = "anonymous" | "member" | "worker" | "community";
@@ -75,6 +89,33 @@ const session = (overrides: Record<string, unknown>) => ({
   },
 });
 const nested = (depth: number): unknown => (depth === 0 ? "x" : { n: nested(depth - 1) });
+
+const BOUNDARY = "inkstone-bad-input";
+/** A multipart body of `parts` (a file when it has a filename), as `raw` and the headers to send it with. */
+const multipart = (
+  parts: { name: string; filename?: string; type?: string; bytes: Buffer | string }[],
+  { end = true } = {},
+) => ({
+  raw: Buffer.concat([
+    ...parts.flatMap((part) => [
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${part.name}"` +
+          (part.filename
+            ? `; filename="${part.filename}"\r\nContent-Type: ${part.type ?? "application/octet-stream"}`
+            : "") +
+          "\r\n\r\n",
+      ),
+      Buffer.from(part.bytes),
+      Buffer.from("\r\n"),
+    ]),
+    Buffer.from(end ? `--${BOUNDARY}--\r\n` : ""),
+  ]),
+  headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` },
+});
+const AVATAR = "/api/profiles/me/avatar";
+const question = (text: unknown, extra: Record<string, unknown> = {}) => ({ data: { question: text, ...extra } });
+const answerPath = () => `/api/conversation-answers/${conversation.answer}`;
+const CITED = { n: 1, documentId: "abcdefghij0123456789abcd", locale: "en", slug: "why-sources", title: "Why sources" };
 
 const ARTICLES = "/api/articles?locale=en&";
 const CATALOGUE: [string, Case][] = [
@@ -354,6 +395,155 @@ const CATALOGUE: [string, Case][] = [
   ],
   ["a session hash that is not hex", { method: "GET", path: "/api/member-sessions/not-hex", as: "community" }],
   ["a session list with an operator", { method: "GET", path: "/api/member-sessions?userId[$ne]=x", as: "community" }],
+  // Avatars (cms/test/uploads.test.ts has the whole catalogue of refused images, on both ways in).
+  [
+    "an avatar that is a renamed program",
+    {
+      method: "POST",
+      path: AVATAR,
+      as: "member",
+      ...multipart([{ name: "avatar", filename: "me.jpg", type: "image/jpeg", bytes: renamedExecutable().bytes }]),
+    },
+  ],
+  [
+    "an avatar that is an SVG with a script",
+    {
+      method: "POST",
+      path: AVATAR,
+      as: "member",
+      ...multipart([{ name: "avatar", filename: "me.svg", type: "image/svg+xml", bytes: svgWithScript().bytes }]),
+    },
+  ],
+  [
+    "an avatar form without a file",
+    { method: "POST", path: AVATAR, as: "member", ...multipart([{ name: "avatar", bytes: "not a file" }]) },
+  ],
+  [
+    "an avatar form cut off before its end",
+    {
+      method: "POST",
+      path: AVATAR,
+      as: "member",
+      ...multipart([{ name: "avatar", filename: "me.jpg", type: "image/jpeg", bytes: "\xff\xd8\xff" }], { end: false }),
+    },
+  ],
+  [
+    "an avatar form with a boundary that never comes",
+    {
+      method: "POST",
+      path: AVATAR,
+      as: "member",
+      raw: "just some bytes",
+      headers: { "content-type": "multipart/form-data; boundary=elsewhere" },
+    },
+  ],
+  [
+    "a 20 MB avatar",
+    {
+      method: "POST",
+      path: AVATAR,
+      as: "member",
+      ...multipart([{ name: "avatar", filename: "me.jpg", type: "image/jpeg", bytes: hugeFile(20).bytes }]),
+      status: 413,
+    },
+  ],
+  [
+    "a 20 MB avatar, chunked",
+    {
+      method: "POST",
+      path: AVATAR,
+      as: "member",
+      ...multipart([{ name: "avatar", filename: "me.jpg", type: "image/jpeg", bytes: hugeFile(20).bytes }]),
+      chunked: true,
+      status: 413,
+    },
+  ],
+  // Ask Inkstone: questions, titles, ids and the worker's saves of an answer (cms/test/conversations.test.ts has more).
+  [
+    "a bell in a question",
+    { method: "POST", path: "/api/conversations", as: "member", body: question("Why?\u0007", { locale: "en" }) },
+  ],
+  [
+    "a 2001-character question",
+    { method: "POST", path: "/api/conversations", as: "member", body: question(a(2001), { locale: "en" }) },
+  ],
+  [
+    "a question that is a number",
+    { method: "POST", path: "/api/conversations", as: "member", body: question(42, { locale: "en" }) },
+  ],
+  [
+    "a conversation in no language",
+    { method: "POST", path: "/api/conversations", as: "member", body: question("Why?", { locale: "xx" }) },
+  ],
+  [
+    "a conversation with an owner",
+    {
+      method: "POST",
+      path: "/api/conversations",
+      as: "member",
+      body: question("Why?", { locale: "en", member: memberId }),
+    },
+  ],
+  ["a conversations page size of 51", { method: "GET", path: "/api/conversations?pageSize=51", as: "member" }],
+  ["a conversations sort", { method: "GET", path: "/api/conversations?sort=title", as: "member" }],
+  ["a conversation id that is not one", { method: "GET", path: "/api/conversations/NOT-AN-ID", as: "member" }],
+  ["a null byte in a conversation id", { method: "GET", path: "/api/conversations/%00", as: "member" }],
+  [
+    "a title with a line break",
+    {
+      method: "PUT",
+      path: () => `/api/conversations/${conversation.id}`,
+      as: "member",
+      body: { data: { title: "Two\nlines" } },
+    },
+  ],
+  [
+    "a 121-character title",
+    {
+      method: "PUT",
+      path: () => `/api/conversations/${conversation.id}`,
+      as: "member",
+      body: { data: { title: a(121) } },
+    },
+  ],
+  [
+    "a 2001-character follow-up",
+    {
+      method: "POST",
+      path: () => `/api/conversations/${conversation.id}/messages`,
+      as: "member",
+      body: question(a(2001, "问")),
+    },
+  ],
+  [
+    "an answer id that is not one",
+    { method: "DELETE", path: () => `/api/conversations/${conversation.id}/answers/nope`, as: "member" },
+  ],
+  [
+    "an answer status that is not one",
+    { method: "PUT", path: answerPath, as: "worker", body: { data: { status: "thinking" } } },
+  ],
+  [
+    "a 20,001-character answer",
+    { method: "PUT", path: answerPath, as: "worker", body: { data: { status: "streaming", text: a(20_001) } } },
+  ],
+  [
+    "citations that are text",
+    { method: "PUT", path: answerPath, as: "worker", body: { data: { status: "done", citations: "[1]" } } },
+  ],
+  [
+    "a citation numbered twice",
+    {
+      method: "PUT",
+      path: answerPath,
+      as: "worker",
+      body: { data: { status: "done", text: "[1]", citations: [CITED, CITED] } },
+    },
+  ],
+  [
+    "an answer with an unknown field",
+    { method: "PUT", path: answerPath, as: "worker", body: { data: { status: "streaming", role: "question" } } },
+  ],
 ];
 
 describe("the bad-input catalogue", () => {

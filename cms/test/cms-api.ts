@@ -11,6 +11,7 @@ export type CmsApi = ReturnType<typeof cmsApi>;
 
 export type CallInit = {
   token?: string;
+  /** JSON, or a FormData sent as multipart/form-data (an upload). */
   body?: unknown;
   /** Send the community's credential (`x-inkstone-community`), as the community's server does. */
   community?: boolean;
@@ -22,16 +23,17 @@ export type CallInit = {
 export function cmsApi(env: StackEnv) {
   const base = String(env.CMS_URL);
   const call = async <T = any>(method: string, path: string, init: CallInit = {}): Promise<Reply<T>> => {
+    const form = init.body instanceof FormData;
     const response = await fetch(`${base}${path}`, {
       method,
       headers: {
-        ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+        ...(init.body === undefined || form ? {} : { "content-type": "application/json" }),
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
         ...(init.community ? { "x-inkstone-community": String(env.CMS_COMMUNITY_TOKEN) } : {}),
         ...(init.address ? { "x-inkstone-client-address": init.address } : {}),
         ...init.headers,
       },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.body === undefined || form ? (init.body as FormData | undefined) : JSON.stringify(init.body),
     });
     const text = await response.text();
     let body: unknown = null;

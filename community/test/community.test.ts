@@ -53,7 +53,7 @@ describe("the article page", () => {
     expect(meta(html, "og:title")).toBe("Citations keep drafts honest");
     expect(meta(html, "og:url")).toBe(`${base}${path}`);
     expect(meta(html, "og:description")).toBe("Why every claim points at what was read.");
-    expect(meta(html, "twitter:card")).toBe("summary");
+    expect(meta(html, "twitter:card")).toBe("summary_large_image");
     expect(meta(html, "article:published_time")).toBeTruthy();
     const ld = jsonLd(html);
     expect(ld).toMatchObject({

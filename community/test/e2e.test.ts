@@ -1,25 +1,13 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CmsApi, cmsApi } from "../../cms/test/cms-api.ts";
 import { ROOT } from "../../scripts/stack/paths.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
+import { findChromium, launchChromium } from "./support/browser.ts";
 import { citedBody, type Published, publishArticle } from "./support/content.ts";
-
-/** Debian's Chromium, if installed; the journey is skipped only when there is none. */
-function findChromium(): string | undefined {
-  for (const name of ["chromium", "chromium-browser"]) {
-    try {
-      return execFileSync("which", [name], { encoding: "utf8" }).trim() || undefined;
-    } catch {
-      // Not this name.
-    }
-  }
-  return undefined;
-}
 
 const executablePath = findChromium();
 const SHOTS = join(ROOT, "test-results", "screenshots");
@@ -66,17 +54,7 @@ describe.skipIf(!executablePath)("a member's journey in a real browser", () => {
       tags: ["茶"],
       sources: [{ title: "茶经", url: "https://example.org/tea", excerpt: "茶的来历。" }],
     });
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium(executablePath as string);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { webhookHeaders } from "@inkstone/config/webhook";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CmsApi, cmsApi, PASSWORD } from "../../cms/test/cms-api.ts";

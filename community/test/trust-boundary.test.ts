@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { variables } from "@inkstone/config";
-import { webhookHeaders } from "@inkstone/config/webhook";
 import { createGenerationClient } from "@inkstone/workflows/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -824,8 +823,7 @@ describe("the authorization matrix", () => {
         ),
         state: async () =>
           (await runs.listQueue({ maxAgeMs: 0 }))
-            .filter((entry) => entry.topic.startsWith("Matrix run by"))
-            .map((entry) => entry.topic)
+            .flatMap((entry) => (entry.kind === "run" && entry.topic.startsWith("Matrix run by") ? [entry.topic] : []))
             .sort(),
         status: members,
         writes: ["other member", "member"],

@@ -75,10 +75,14 @@ export const APPS: readonly AppSpec[] = [
   {
     name: "community",
     workspace: "@inkstone/community",
+    // The build bundles the workspace packages it imports (the search module, the workflows client), and copies public/.
     sources: [
       at("community", "src"),
+      at("community", "public"),
       at("community", "astro.config.mjs"),
       at("community", "package.json"),
+      at("search", "src"),
+      at("workflows", "src"),
       ...CONFIG_SOURCES,
     ],
     output: at("community", "dist", "server", "entry.mjs"),
@@ -96,8 +100,9 @@ export const APPS: readonly AppSpec[] = [
     workspace: "@inkstone/site",
     sources: [at("site"), ...CONFIG_SOURCES],
     output: at("site", ".vitepress", "dist", "index.html"),
-    command: npx("vitepress"),
-    args: (env) => ["preview", "--port", env.SITE_PORT ?? ""],
+    // Our own static server: `vitepress preview` answers its 404 page without a Content-Type.
+    command: process.execPath,
+    args: () => [at("scripts", "stack", "site-server.ts")],
     cwd: at("site"),
     extraEnv: () => ({}),
     ready: (env) => httpAnswers(`${env.SITE_URL}/`),

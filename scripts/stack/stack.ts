@@ -145,6 +145,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ? undefined
       : await ensureApiKeys(infra.meiliUrl, infra.meiliMasterKey, userEnv.MEILI_INDEX_PREFIX ?? "");
   const env = stackEnv(infra, options.secrets, userEnv, keys);
+  // Uploaded covers and avatars are data like the rest: kept with it, so they outlive restarts and go with it.
+  if (!userEnv.CMS_PUBLIC_DIR?.trim()) env.CMS_PUBLIC_DIR = join(options.dataDir, "cms-public");
   if (!userEnv.COMMUNITY_DATABASE_URL?.trim()) await ensureCommunityDatabase(infra.databaseUrl);
   const apps: ManagedProcess[] = [];
   const stop = async () => {

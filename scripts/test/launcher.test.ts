@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { variables } from "@inkstone/config";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { photoWithGps } from "../../cms/test/uploads-support.ts";
 import { ROOT } from "../stack/paths.ts";
 import { freePort, tcpAnswers } from "../stack/wait.ts";
 import { descendants, isRunning, killGroups, type ProcessInfo, processesMentioning } from "./processes.ts";
@@ -70,6 +71,32 @@ describe("npm start", () => {
   const launch = () =>
     watch(spawn(process.execPath, [join(ROOT, "scripts", "start.ts")], { cwd: ROOT, env: startEnv() }));
 
+  /** An image an editor uploaded on the first start, to find again after the second (its URL, as the CMS keeps it). */
+  let uploadedUrl = "";
+
+  /** A photo uploaded to the media library as the first admin (`npm start` keeps the password in secrets.json). */
+  async function uploadAsEditor(): Promise<string> {
+    const cms = `http://127.0.0.1:${ports.CMS_PORT}`;
+    const { ADMIN_PASSWORD } = JSON.parse(readFileSync(join(dataDir, "secrets.json"), "utf8"));
+    const login = await fetch(`${cms}/admin/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: variables.ADMIN_EMAIL.parse(undefined), password: ADMIN_PASSWORD }),
+    });
+    const token = ((await login.json()) as { data: { token: string } }).data.token;
+    const photo = await photoWithGps(400, 300);
+    const form = new FormData();
+    form.append("files", new Blob([new Uint8Array(photo.bytes)], { type: photo.type }), photo.name);
+    const uploaded = await fetch(`${cms}/upload`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    const body = (await uploaded.json()) as { url: string }[];
+    expect(uploaded.status, JSON.stringify(body)).toBe(201);
+    return String(body[0]?.url);
+  }
+
   /** Nothing of the stack runs and every port is free again. */
   async function expectAllStopped(stack: ProcessInfo[] = []): Promise<void> {
     // Processes killed at the end of the stop may take a moment to be reaped; a leftover would stay for good.
@@ -98,6 +125,10 @@ describe("npm start", () => {
     expect((await get(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
     expect(await (await get(`http://127.0.0.1:${ports.MEILI_PORT}/health`)).json()).toEqual({ status: "available" });
 
+    // Uploaded images are kept with the rest of the data, not in the working tree.
+    uploadedUrl = await uploadAsEditor();
+    expect(existsSync(join(dataDir, "cms-public", uploadedUrl))).toBe(true);
+
     first.child.kill("SIGINT");
     expect(await first.exit).toBe(0);
     expect(first.output()).toContain("Stopped.");
@@ -115,6 +146,12 @@ describe("npm start", () => {
     expect(readFileSync(join(dataDir, "secrets.json"), "utf8")).toBe(secrets);
     // Nothing initialised the database again: only the first start ran initdb.
     expect(readFileSync(join(dataDir, "logs", "postgres-initdb.log"), "utf8").match(/^--- /gm)).toHaveLength(2);
+    // The image uploaded before the restart is still served, by the CMS and through the community.
+    for (const base of [`http://127.0.0.1:${ports.CMS_PORT}`, `http://127.0.0.1:${ports.COMMUNITY_PORT}`]) {
+      const image = await fetch(`${base}${uploadedUrl}`, { signal: AbortSignal.timeout(10_000) });
+      await image.arrayBuffer();
+      expect(image.status, `${base}${uploadedUrl}`).toBe(200);
+    }
 
     const meilisearch = stack.find((p) => p.cmdline.includes(join(dataDir, "meilisearch")));
     process.kill(meilisearch?.pid as number, "SIGKILL");
@@ -169,7 +206,7 @@ describe("npm start", () => {
         "strapi",
         "worker.js",
         "community/server/main.ts",
-        "vitepress",
+        "site-server.ts",
       ])
         expect(
           stack.some((p) => p.cmdline.includes(service)),

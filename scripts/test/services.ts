@@ -92,6 +92,8 @@ export async function startTestApps(apps: readonly AppName[], overrides: StackEn
     SITE_URL: `http://127.0.0.1:${sitePort}`,
     // Test files run workers side by side: each gets its own metrics port.
     WORKER_METRICS_PORT: String(metricsPort),
+    // …and each CMS its own uploads folder, in the run's temporary folder rather than the working tree.
+    CMS_PUBLIC_DIR: join(infra.logDir, "..", "cms-public", id),
     ...overrides,
   };
   const started: ManagedProcess[] = [];

@@ -1,18 +1,21 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { SERVICE_VARIABLES, type VariableName, variableDefaults, variables } from "@inkstone/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasJava, htmlErrors } from "../../scripts/quality/vnu.ts";
 import { isSecret } from "../.vitepress/config-reference.ts";
 import { en } from "../en/config.ts";
 import { zh } from "../zh/config.ts";
+import { contrast, customProperties } from "./contrast.ts";
 import {
   alternates,
   builtPages,
   canonicals,
   decodeEntities,
+  headOf,
   hrefsOf,
   htmlFile,
   jsonLd,
@@ -173,8 +176,93 @@ describe("docs site build", () => {
     }
   });
 
-  it("ships no theme of its own: the default theme, unchanged", () => {
-    expect(existsSync(join(site, ".vitepress", "theme"))).toBe(false);
+  it.each(PAGES)("gives %s one <main> landmark, home pages included", (page) => {
+    expect(get(page).match(/<main\b/g)).toHaveLength(1);
+  });
+
+  it("puts no sidebar heading inside a role=button: the groups are not collapsible, so nothing is a button", () => {
+    for (const page of PAGES.filter((page) => !HOMES.includes(page))) {
+      const sidebar = get(page).match(/<aside class="VPSidebar[\s\S]*?<\/aside>/)?.[0] ?? "";
+      expect(sidebar.match(/<h2 /g)?.length, page).toBe(4);
+      expect(sidebar, page).not.toContain('role="button"');
+      expect(sidebar, page).not.toContain('tabindex="0"');
+    }
+  });
+
+  it.skipIf(!hasJava())(
+    "is valid HTML on every page and the 404 page (Nu HTML Checker)",
+    async () => {
+      const files = [...PAGES.map((page) => htmlFile(outDir, page)), join(outDir, "404.html")];
+      const errors = [...(await htmlErrors(files))].filter(([, messages]) => messages.length > 0);
+      expect(Object.fromEntries(errors)).toEqual({});
+    },
+    60_000,
+  );
+
+  it.each(HOMES)("shows %s's screenshots as sized, lazy pictures in AVIF and WebP, the PNG as the fallback", (page) => {
+    const pictures = [...get(page).matchAll(/<picture>([\s\S]*?)<\/picture>/g)].map((match) => match[1] ?? "");
+    expect(pictures).toHaveLength(4);
+    for (const picture of pictures) {
+      const img = picture.match(/<img [^>]*>/)?.[0] ?? "";
+      expect(img).toMatch(/ src="\/screenshots\/[\w-]+\.png"/);
+      expect(img).toMatch(/ width="\d+" height="\d+"/);
+      expect(img).toContain(' loading="lazy"');
+      expect(img).toMatch(/ alt="[^"]{20,}"/);
+      const types = [...picture.matchAll(/<source type="([^"]+)" srcset="([^"]+)"/g)].map((match) => match[1]);
+      expect(types).toEqual(["image/avif", "image/webp"]);
+      for (const [, srcset = ""] of picture.matchAll(/srcset="([^"]+)"/g))
+        for (const candidate of srcset.split(", ")) {
+          const [path = "", width = ""] = candidate.split(" ");
+          expect(existsSync(join(outDir, path)), path).toBe(true);
+          expect(path).toContain(`-${width.replace("w", "")}.`);
+        }
+    }
+  });
+
+  it("has a favicon: /favicon.ico for whoever asks for it, and an SVG icon in every page's head", () => {
+    expect(existsSync(join(outDir, "favicon.ico"))).toBe(true);
+    expect(existsSync(join(outDir, "favicon.svg"))).toBe(true);
+    for (const page of PAGES) {
+      expect(headOf(get(page)), page).toContain('<link rel="icon" href="/favicon.ico" sizes="32x32">');
+      expect(headOf(get(page)), page).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+    }
+  });
+
+  describe("colour contrast (WCAG AA, 4.5:1) in both appearances", () => {
+    const css = () => {
+      const file = readdirSync(join(outDir, "assets")).find((name) => /^style\.[\w-]+\.css$/.test(name));
+      return customProperties(readFileSync(join(outDir, "assets", file ?? "style.css"), "utf8"));
+    };
+    const PAIRS = [
+      ["--vp-button-brand-text", "--vp-button-brand-bg"],
+      ["--vp-button-brand-hover-text", "--vp-button-brand-hover-bg"],
+      ["--vp-button-brand-active-text", "--vp-button-brand-active-bg"],
+      ["--vp-c-brand-1", "--vp-c-bg"],
+      ["--vp-c-text-2", "--vp-c-bg-alt"],
+      ["--vp-code-lang-color", "--vp-code-block-bg"],
+    ] as const;
+
+    it.each(["light", "dark"] as const)("keeps text readable on its background in the %s appearance", (appearance) => {
+      const color = css();
+      for (const [text, background] of PAIRS) {
+        const ratio = contrast(color(appearance, text), color(appearance, background));
+        expect(ratio, `${text} on ${background}: ${ratio.toFixed(2)}`).toBeGreaterThanOrEqual(4.5);
+      }
+    });
+
+    it.each(["light", "dark"] as const)("highlights every code token readably in the %s appearance", (appearance) => {
+      const background = css()(appearance, "--vp-code-block-bg");
+      const tokens = new Set(
+        [...html.values()].flatMap((text) =>
+          [...text.matchAll(new RegExp(`--shiki-${appearance}:(#[0-9a-f]{6})`, "gi"))].map((m) =>
+            (m[1] ?? "").toLowerCase(),
+          ),
+        ),
+      );
+      expect(tokens.size).toBeGreaterThan(3);
+      const faint = [...tokens].filter((token) => contrast(token, background) < 4.5);
+      expect(faint, `on ${background}`).toEqual([]);
+    });
   });
 
   it("has no broken internal links: every href resolves to a built page, an id on it, or a file", () => {
@@ -202,6 +290,17 @@ describe("docs site build", () => {
         .map((href) => `${page}: ${href}`),
     );
     expect(leftovers).toEqual([]);
+  });
+
+  it("dates every page in the sitemap with the time its source last changed", () => {
+    const xml = readFileSync(join(outDir, "sitemap.xml"), "utf8");
+    const urls = [...xml.matchAll(/<url>(.*?)<\/url>/g)].map((match) => match[1] ?? "");
+    expect(urls).toHaveLength(PAGES.length);
+    for (const url of urls) {
+      const lastmod = url.match(/<lastmod>([^<]+)<\/lastmod>/)?.[1] ?? "";
+      expect(Date.parse(lastmod), url).toBeLessThanOrEqual(Date.now());
+      expect(Date.parse(lastmod), url).toBeGreaterThan(Date.parse("2026-01-01"));
+    }
   });
 
   it("lists every page in the sitemap with its translations as hreflang alternates", () => {

@@ -7,10 +7,11 @@ import {
   type WorkflowHandle,
   WorkflowNotFoundError,
 } from "@temporalio/client";
+import { answerClient } from "./client/answers.ts";
 import { Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "./client/errors.ts";
 import { orderQueue, type QueueEntry } from "./client/queue.ts";
 import { type RunView, toRunView } from "./client/run-view.ts";
-import { creatorRunsQuery, runningRunsQuery } from "./client/visibility.ts";
+import { creatorRunsQuery, queueQuery } from "./client/visibility.ts";
 import { type GenerationInputDraft, generationInputSchema, normaliseInput, runIdFor } from "./generation/request.ts";
 import { enqueuedUpdate, runStateQuery } from "./run/messages.ts";
 import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "./run/search-attributes.ts";
@@ -20,9 +21,21 @@ import { ensureSearchAttributes } from "./temporal/search-attributes.ts";
 // Type-only: runs are started by workflow type name, so the client never loads workflow code.
 import type { generateArticle, pingWorkflow } from "./workflows/index.ts";
 
+export type {
+  AnswerEnd,
+  AnswerEvent,
+  AnswerMode,
+  AnswerState,
+  AskInput,
+  AskInputDraft,
+  Citation,
+  FinalStatus,
+} from "./ask/contract.ts";
+export { answerEventSchema, askInputSchema, citationSchema } from "./ask/contract.ts";
+export type { StartAnswerOptions } from "./client/answers.ts";
 export { Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "./client/errors.ts";
 export { checkTemporal } from "./client/health.ts";
-export type { QueueEntry } from "./client/queue.ts";
+export type { AnswerQueueEntry, QueueEntry, RunQueueEntry } from "./client/queue.ts";
 export type { RunView } from "./client/run-view.ts";
 export type { GenerationInput, GenerationInputDraft } from "./generation/request.ts";
 export { generationInputSchema, runIdFor } from "./generation/request.ts";
@@ -52,7 +65,10 @@ export type StartOptions = {
   requestId?: string;
 };
 
-/** The community's handle on generation runs: start, look at, list, cancel and follow them. */
+/**
+ * The community's handle on the generation queue: start, look at, list, cancel and follow runs; start, cancel and
+ * follow answers of Ask Inkstone (client/answers.ts), which take the same slots.
+ */
 export async function createGenerationClient(options: GenerationClientOptions) {
   const connection = await Connection.connect({ address: options.address, channelArgs: RECONNECTING_CHANNEL });
   const client = new Client({
@@ -66,13 +82,13 @@ export async function createGenerationClient(options: GenerationClientOptions) {
   // One visibility call answers every viewer for a moment: the /queue page and each run page poll it.
   // (ARCHITECTURE.md: positions accurate to within a second; `maxAgeMs: 0` asks the server every time.)
   let cached: { at: number; entries: Promise<QueueEntry[]> } | undefined;
-  /** Active runs, then queued runs with their positions, in the order they take slots: one visibility call. */
+  /** Active runs and answers, then queued ones with their positions, in the order they take slots: one visibility call. */
   async function listQueue({ maxAgeMs = queueCacheMs }: { maxAgeMs?: number } = {}): Promise<QueueEntry[]> {
     const now = Date.now();
     if (cached && now - cached.at <= maxAgeMs) return cached.entries;
     const entries = (async () => {
       const executions = [];
-      for await (const info of client.workflow.list({ query: runningRunsQuery(taskQueue), pageSize: 1000 }))
+      for await (const info of client.workflow.list({ query: queueQuery(taskQueue), pageSize: 1000 }))
         executions.push(info);
       return orderQueue(executions);
     })();
@@ -99,11 +115,14 @@ export async function createGenerationClient(options: GenerationClientOptions) {
     const queued = state?.status === "queued" || (!state && description.status.name === "RUNNING");
     let queue = queued ? await listQueue() : [];
     // A run submitted a moment ago may not be in the shared snapshot yet.
-    if (queued && !queue.some((entry) => entry.runId === runId)) queue = await listQueue({ maxAgeMs: 0 });
+    if (queued && !queue.some((entry) => entry.kind === "run" && entry.runId === runId))
+      queue = await listQueue({ maxAgeMs: 0 });
     return toRunView(runId, description, state, queue);
   }
 
   return {
+    ...answerClient({ client, taskQueue, enqueueTimeoutMs, listQueue }),
+
     /**
      * Starts a run, or finds the same request's run (a double submit), and returns its id once it is in the queue
      * (or after `enqueueTimeoutMs` when no worker is running). Throws InvalidRequest (400), or QuotaExceeded (429)

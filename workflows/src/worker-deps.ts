@@ -2,11 +2,14 @@ import type { WorkerEnv } from "@inkstone/config";
 import type { Logger } from "@inkstone/config/logger";
 import type { Client } from "@temporalio/client";
 import type { ActivityDeps } from "./activities/index.ts";
+import { modelComposer } from "./ask/compose.ts";
+import { extractiveComposer } from "./ask/extractive.ts";
 import { createCmsClient } from "./cms/client.ts";
 import { createPageFetcher } from "./fetch/guarded-fetch.ts";
 import { createChat } from "./llm/chat.ts";
 import type { GenerationMetrics } from "./metrics/metrics.ts";
-import { communityProvider } from "./research/community.ts";
+import { recordLlmUsage } from "./metrics/metrics.ts";
+import { communityArticles, communityProvider } from "./research/community.ts";
 import { creatorUrlsProvider } from "./research/creator-urls.ts";
 import { searxngProvider } from "./research/searxng.ts";
 import { serperProvider } from "./research/serper.ts";
@@ -34,17 +37,15 @@ export function createWorkerDeps(env: WorkerDepsEnv, { temporal, metrics, worker
   });
   const timeoutMs = env.FETCH_TIMEOUT_MS;
   const cms = createCmsClient({ baseUrl: env.CMS_URL, token: env.CMS_WORKER_TOKEN });
-  const providers: ResearchProvider[] = [
-    creatorUrlsProvider,
-    communityProvider({
-      meiliUrl: env.MEILI_URL,
-      searchKey: env.MEILI_SEARCH_KEY,
-      indexPrefix: env.MEILI_INDEX_PREFIX,
-      communityUrl: env.COMMUNITY_URL,
-      cms,
-      timeoutMs,
-    }),
-  ];
+  const community = {
+    meiliUrl: env.MEILI_URL,
+    searchKey: env.MEILI_SEARCH_KEY,
+    indexPrefix: env.MEILI_INDEX_PREFIX,
+    communityUrl: env.COMMUNITY_URL,
+    cms,
+    timeoutMs,
+  };
+  const providers: ResearchProvider[] = [creatorUrlsProvider, communityProvider(community)];
   if (env.SEARXNG_URL) providers.push(searxngProvider({ baseUrl: env.SEARXNG_URL, timeoutMs }));
   if (env.SERPER_API_KEY)
     providers.push(serperProvider({ baseUrl: env.SERPER_URL, apiKey: env.SERPER_API_KEY, timeoutMs }));
@@ -53,6 +54,14 @@ export function createWorkerDeps(env: WorkerDepsEnv, { temporal, metrics, worker
     : undefined;
 
   const deps: ActivityDeps = {
+    ask: {
+      articles: communityArticles(community),
+      composer: chat
+        ? modelComposer(chat, env.OPENAI_MODEL, (usage) => recordLlmUsage(metrics, usage))
+        : extractiveComposer(),
+      communityUrl: env.COMMUNITY_INTERNAL_URL ?? env.COMMUNITY_URL,
+      webhookSecret: env.COMMUNITY_WEBHOOK_SECRET,
+    },
     workerId,
     logger,
     temporal,

@@ -3,7 +3,7 @@ import { workerEnv } from "@inkstone/config";
 import { createLogger, errorMessage } from "@inkstone/config/logger";
 import { Client, Connection } from "@temporalio/client";
 import { NativeConnection } from "@temporalio/worker";
-import { queuedRunsQuery } from "./client/visibility.ts";
+import { waitingWorkQuery } from "./client/visibility.ts";
 import { createWorker } from "./create-worker.ts";
 import { createMetrics } from "./metrics/metrics.ts";
 import { serveMetrics } from "./metrics/server.ts";
@@ -45,7 +45,7 @@ try {
   // 4. Metrics on WORKER_METRICS_PORT; a taken port costs the metrics, not the worker.
   const metrics = createMetrics({
     slots: env.GENERATION_CONCURRENCY,
-    queueDepth: async () => (await temporal.workflow.count(queuedRunsQuery(env.TEMPORAL_TASK_QUEUE))).count,
+    queueDepth: async () => (await temporal.workflow.count(waitingWorkQuery(env.TEMPORAL_TASK_QUEUE))).count,
   });
   const metricsServer = await serveMetrics(metrics.registry, env.WORKER_METRICS_PORT).catch((error: unknown) => {
     log.error({ err: error, port: env.WORKER_METRICS_PORT }, "metrics not served; the worker runs without them");

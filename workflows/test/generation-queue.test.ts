@@ -117,12 +117,12 @@ describe("generation queue and slots", () => {
     for (const { queue } of samples) {
       const queued = queue.filter((entry) => entry.status === "queued");
       expect(queued.map((entry) => entry.position)).toEqual(queued.map((_, i) => i + 1));
-      const order = queued.map((entry) => ids.indexOf(entry.runId));
+      const order = queued.map((entry) => ids.indexOf(entry.kind === "run" ? entry.runId : ""));
       expect(order).toEqual([...order].sort((a, b) => a - b));
     }
     for (const id of ids) {
       const positions = samples.flatMap(({ queue }) =>
-        queue.filter((e) => e.runId === id && e.position).map((e) => e.position ?? 0),
+        queue.filter((e) => e.kind === "run" && e.runId === id && e.position).map((e) => e.position ?? 0),
       );
       for (let i = 1; i < positions.length; i++) expect(positions[i]).toBeLessThanOrEqual(positions[i - 1] as number);
     }

@@ -91,7 +91,9 @@ describe("trust boundary", () => {
     expect(view.log.length).toBeGreaterThan(0);
     expect(cms.drafts.get(runId)?.writes).toBe(1);
     expect(cms.drafts.get(runId)?.draft.title).toBeTruthy();
-    expect((await client.listQueue({ maxAgeMs: 0 })).some((entry) => entry.runId === runId)).toBe(false);
+    expect(
+      (await client.listQueue({ maxAgeMs: 0 })).some((entry) => entry.kind === "run" && entry.runId === runId),
+    ).toBe(false);
 
     // Without the key, the history and the description (memo included) hold no trace of what the run was about.
     // "done" is what the run reports; its completion event lands in the history a moment later.
@@ -165,7 +167,9 @@ describe("trust boundary", () => {
     const mine = [hangOne, hangTwo, queued];
     // cancelRunsOf lists runs through visibility, which trails a start by a moment.
     await expect
-      .poll(async () => (await client.listQueue({ maxAgeMs: 0 })).map((entry) => entry.runId))
+      .poll(async () =>
+        (await client.listQueue({ maxAgeMs: 0 })).map((entry) => (entry.kind === "run" ? entry.runId : entry.answerId)),
+      )
       .toEqual(expect.arrayContaining([...mine, bystander]));
 
     expect(await client.cancelRunsOf("to-block")).toBe(3);

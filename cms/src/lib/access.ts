@@ -32,16 +32,30 @@ export const MEMBER_ACTIONS = [
   "api::feed.feed.following",
   "api::profile.profile.me",
   "api::profile.profile.updateMe",
+  "api::profile.profile.setAvatar",
+  "api::profile.profile.removeAvatar",
   "api::member.member.state",
+  "api::conversation.conversation.list",
+  "api::conversation.conversation.create",
+  "api::conversation.conversation.findOne",
+  "api::conversation.conversation.rename",
+  "api::conversation.conversation.delete",
+  "api::conversation.conversation.followUp",
+  "api::conversation.conversation.rollback",
   "plugin::users-permissions.user.me",
 ] as const;
 
 /** The community's server-side token: public reads. Member actions go with the member's own JWT. */
 export const COMMUNITY_TOKEN_ACTIONS = [...PUBLIC_ACTIONS] as const;
 
-/** The worker's token: look up whether a creator is blocked, save drafts and report failures, nothing else. */
+/**
+ * The worker's token: look up whether a creator is blocked, save drafts and report failures, read and save Ask
+ * Inkstone's answers, nothing else.
+ */
 export const WORKER_TOKEN_ACTIONS = [
   "api::generation.generation.creator",
   "api::generation.generation.upsertDraft",
   "api::generation.generation.reportFailure",
+  "api::conversation-message.conversation-message.findAnswer",
+  "api::conversation-message.conversation-message.saveAnswer",
 ] as const;

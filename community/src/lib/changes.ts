@@ -21,3 +21,8 @@ export async function threadChanged(article: string, locale: Locale | undefined)
 export async function likesChanged(article: string): Promise<void> {
   await announce({ kind: "tags", tags: [cacheTags.article(article)] });
 }
+
+/** The member `handle`'s avatar changed: their page, and the articles and threads showing them. */
+export async function authorChanged(handle: string): Promise<void> {
+  await announce({ kind: "tags", tags: [cacheTags.author(handle)] });
+}

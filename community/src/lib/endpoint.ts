@@ -77,14 +77,25 @@ async function multipartForm(bytes: Uint8Array<ArrayBuffer>, type: string): Prom
  * The submitted fields (a form post, multipart or JSON), read strictly: at most MAX_BODY bytes however they are sent,
  * UTF-8, no broken percent-encoding, no control characters (multi-line text keeps tab and line breaks).
  */
-export async function readForm(request: Request): Promise<Form | BodyProblem> {
-  const form = await parseForm(request);
+export async function readForm(request: Request, max = MAX_BODY): Promise<Form | BodyProblem> {
+  const form = await parseForm(request, max);
   if ("get" in form) keepTyped(request, form);
   return form;
 }
 
 /** Fields a person writes (not ids, not secrets): what an answer saying "not now" must not lose. */
-const TYPED_FIELDS = ["body", "topic", "idea", "style", "references", "urls", "displayName", "bio", "links"];
+const TYPED_FIELDS = [
+  "body",
+  "question",
+  "topic",
+  "idea",
+  "style",
+  "references",
+  "urls",
+  "displayName",
+  "bio",
+  "links",
+];
 const typedByRequest = new WeakMap<Request, Record<string, string>>();
 
 function keepTyped(request: Request, form: Form): void {
@@ -98,8 +109,8 @@ export function typedIn(request: Request): Record<string, string> | undefined {
   return typedByRequest.get(request);
 }
 
-async function parseForm(request: Request): Promise<Form | BodyProblem> {
-  const read = await readBody(request, MAX_BODY);
+async function parseForm(request: Request, max: number): Promise<Form | BodyProblem> {
+  const read = await readBody(request, max);
   if ("tooLarge" in read) return { kind: "too_large" };
   if ("unreadable" in read) return malformed("The request body ended before it was complete.");
   const given = request.headers.get("content-type") ?? "";
@@ -252,7 +263,12 @@ function refererLocale(request: Request): Locale {
  * Refuses a body that was not read: too large (413), not a form (400), or holding a control character or broken
  * encoding (400, back to the page with the message when the form said where it came from).
  */
-export function badBody(context: APIContext, problem: BodyProblem, fallbackNext: string): Response {
+export function badBody(
+  context: APIContext,
+  problem: BodyProblem,
+  fallbackNext: string,
+  tooLarge: (locale: Locale) => string = (locale) => t(locale).errors.bodyTooLarge,
+): Response {
   if (problem.kind === "invalid_input") {
     const next = safeNext(problem.form.get("next"), fallbackNext);
     const message = inputMessage(problem.problem, localeOfNext(next));
@@ -261,7 +277,7 @@ export function badBody(context: APIContext, problem: BodyProblem, fallbackNext:
   const locale = refererLocale(context.request);
   const e = t(locale).errors;
   return problem.kind === "too_large"
-    ? refusal(context.request, 413, "too_large", e.bodyTooLarge, {}, locale)
+    ? refusal(context.request, 413, "too_large", tooLarge(locale), {}, locale)
     : refusal(context.request, 400, "malformed", `${e.bodyMalformed} ${problem.reason}`, {}, locale);
 }
 
@@ -281,17 +297,21 @@ export function clientIp(context: APIContext): string {
 /** What a member's form endpoint works with once `memberRequest` let the request through. */
 export type MemberRequest = { form: Form; next: string; locale: Locale; session: Session };
 
+/** A form that may be larger than MAX_BODY (a file upload): its own limit, and what to say past it. */
+export type BodyLimit = { max: number; tooLarge: (locale: Locale) => string };
+
 /**
  * The opening every member form endpoint shares: read the form, work out where to go back to, require a session
- * and, when `charge` names a limit, take from it. A Response is the answer to send as is (400, sign in, 429).
+ * and, when `charge` names a limit, take from it. A Response is the answer to send as is (400, 413, sign in, 429).
  */
 export async function memberRequest(
   context: APIContext,
   fallbackNext: string,
   charge?: LimitedAction,
+  body?: BodyLimit,
 ): Promise<MemberRequest | Response> {
-  const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form, fallbackNext);
+  const form = await readForm(context.request, body?.max);
+  if (!("get" in form)) return badBody(context, form, fallbackNext, body?.tooLarge);
   const next = safeNext(form.get("next"), fallbackNext);
   const locale = localeOfNext(next);
   const session = context.locals.session;

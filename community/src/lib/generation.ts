@@ -1,4 +1,6 @@
 import {
+  type AnswerState,
+  type AskInputDraft,
   createGenerationClient,
   type GenerationClient,
   type QueueEntry,
@@ -9,7 +11,7 @@ import { env } from "./env.ts";
 import type { GenerationRequest } from "./generation-form.ts";
 
 export { CREATOR_BLOCKED, Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "@inkstone/workflows/client";
-export type { QueueEntry, RunView };
+export type { AnswerState, AskInputDraft, QueueEntry, RunView };
 
 /** The community's handle on generation runs (the workflows package's client module; only it talks to Temporal). */
 export type GenerationService = {
@@ -23,6 +25,11 @@ export type GenerationService = {
   cancel(runId: string, actor: { actorId: string; isEditor: boolean }): Promise<void>;
   /** Cancels every queued and running run of `creatorId` (a member just blocked); returns how many. */
   cancelRunsOf(creatorId: string): Promise<number>;
+  /** Queues an Ask Inkstone answer (it takes a slot like a run); throws QuotaExceeded past `quota` pending answers. */
+  startAnswer(input: AskInputDraft, options: { quota: number }): Promise<void>;
+  /** Stops the member's answer, queued or being written; throws RunNotFound when it is not theirs. */
+  cancelAnswer(answerId: string, memberId: string): Promise<void>;
+  answerState(answerId: string): Promise<AnswerState>;
 };
 
 let client: Promise<GenerationClient> | undefined;
@@ -50,6 +57,11 @@ const service: GenerationService = {
   listQueue: async () => (await connect()).listQueue(),
   cancel: async (runId, actor) => (await connect()).cancel(runId, actor),
   cancelRunsOf: async (creatorId) => (await connect()).cancelRunsOf(creatorId),
+  startAnswer: async (input, options) => {
+    await (await connect()).startAnswer(input, options);
+  },
+  cancelAnswer: async (answerId, memberId) => (await connect()).cancelAnswer(answerId, memberId),
+  answerState: async (answerId) => (await connect()).answerState(answerId),
 };
 
 /** The generation service; calls throw when Temporal cannot be reached, and pages answer 503 then. */

@@ -1,4 +1,4 @@
-import { markdownToText } from "@inkstone/search";
+import { escapeHtml, markdownToText } from "@inkstone/search";
 import { Marked, type TokenizerAndRendererExtension } from "marked";
 import sanitizeHtml from "sanitize-html";
 
@@ -64,9 +64,8 @@ const ARTICLE_OPTIONS: sanitizeHtml.IOptions = {
   },
 };
 
-/** `[n]` (not a link's text) → a superscript link to source n, when the article lists that many sources. */
-function citations(sourceCount: number): TokenizerAndRendererExtension {
-  const seen = new Set<number>();
+/** `[n]` (not a link's text) → a superscript link rendered by `render`, for the n it knows (1 to `count`). */
+function citations(count: number, render: (n: number) => string): TokenizerAndRendererExtension {
   return {
     name: "citation",
     level: "inline",
@@ -74,25 +73,59 @@ function citations(sourceCount: number): TokenizerAndRendererExtension {
     tokenizer(src) {
       const match = /^\[(\d{1,3})\](?![(:[])/.exec(src);
       const n = Number(match?.[1]);
-      if (!match || n < 1 || n > sourceCount) return undefined;
+      if (!match || n < 1 || n > count) return undefined;
       return { type: "citation", raw: match[0], n };
     },
-    renderer(token) {
-      const n = token.n as number;
-      // The first citation of each source gets an id, so the source list can link back to it.
-      const id = seen.has(n) ? "" : ` id="cite-${n}"`;
-      seen.add(n);
-      return `<sup class="cite"><a href="#source-${n}"${id}>[${n}]</a></sup>`;
-    },
+    renderer: (token) => `<sup class="cite">${render(token.n as number)}</sup>`,
   };
 }
 
 /** An article body: Markdown with `[n]` citations linked to the numbered sources below it. */
 export function renderArticle(markdown: string, sourceCount: number): string {
+  const seen = new Set<number>();
   const marked = new Marked({ gfm: true, async: false });
-  marked.use({ extensions: [citations(sourceCount)] });
+  marked.use({
+    extensions: [
+      citations(sourceCount, (n) => {
+        // The first citation of each source gets an id, so the source list can link back to it.
+        const id = seen.has(n) ? "" : ` id="cite-${n}"`;
+        seen.add(n);
+        return `<a href="#source-${n}"${id}>[${n}]</a>`;
+      }),
+    ],
+  });
   const html = marked.parse(markdown, { async: false });
   return sanitizeHtml(html, ARTICLE_OPTIONS);
+}
+
+const ANSWER_OPTIONS: sanitizeHtml.IOptions = {
+  ...ARTICLE_OPTIONS,
+  // No images: an answer is written by a model, and an image would be fetched from wherever it says.
+  allowedTags: (ARTICLE_OPTIONS.allowedTags as string[]).filter((tag) => tag !== "img"),
+  allowedAttributes: { ...ARTICLE_OPTIONS.allowedAttributes, a: ["href", "rel", "title"] },
+  transformTags: {
+    h1: "h3",
+    h2: "h3",
+    // The answer's own links (not its citations of our articles) are not endorsed.
+    a: (tagName, attribs) => ({
+      tagName,
+      attribs: /^https?:/i.test(attribs.href ?? "") ? { ...attribs, rel: "nofollow noopener" } : attribs,
+    }),
+  },
+};
+
+/** An answer of Ask Inkstone: Markdown whose `[n]` link to the articles cited (`cited[n - 1]`), nothing executable. */
+export function renderAnswer(markdown: string, cited: readonly { href: string; title: string }[]): string {
+  const marked = new Marked({ gfm: true, async: false, breaks: true });
+  marked.use({
+    extensions: [
+      citations(cited.length, (n) => {
+        const to = cited[n - 1];
+        return to ? `<a href="${escapeHtml(to.href)}" title="${escapeHtml(to.title)}">[${n}]</a>` : `[${n}]`;
+      }),
+    ],
+  });
+  return sanitizeHtml(marked.parse(markdown, { async: false }), ANSWER_OPTIONS);
 }
 
 const commentMarked = new Marked({ gfm: true, async: false, breaks: true });

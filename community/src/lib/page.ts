@@ -4,7 +4,6 @@ import { setFlash } from "./auth/flash.ts";
 import type { Session } from "./auth/session.ts";
 import { env } from "./env.ts";
 import { asLocale, paths } from "./i18n/index.ts";
-import { requestLog } from "./request-context.ts";
 
 /** Helpers the pages share: their locale, cache declaration, sign-in gate, paging and absolute URLs. */
 

@@ -19,6 +19,9 @@ import { SECURITY_HEADERS } from "./headers.ts";
 /** Where public pages live: under a locale, and the sitemap and robots.txt (not /api, /health or assets). */
 export const PAGES = /^\/(zh-CN|en)(\/|$)|^\/(sitemap\.xml|robots\.txt)$/;
 
+/** Uploaded images, passed through from the CMS (src/pages/uploads/[file].ts). */
+const UPLOADS = /^\/uploads\//;
+
 type Options = { cache: SwrCache<CachedPage>; bypass: () => boolean };
 
 /** A cached page's answer, built once for both the front door (src/lib/front-door.ts) and this middleware. */
@@ -96,7 +99,9 @@ export function cacheKey(url: URL): string {
   return page ? `${url.pathname}?page=${page}` : url.pathname;
 }
 
-const withCharset = (type: string) => (type.includes("charset") ? type : `${type}; charset=utf-8`);
+/** Text says its charset; a PNG (a share card) has none. */
+const withCharset = (type: string) =>
+  type.includes("charset") || !compressible(type) ? type : `${type}; charset=utf-8`;
 
 const CODINGS: readonly CompressedCoding[] = ["br", "gzip"];
 
@@ -141,7 +146,8 @@ export function cacheMiddleware({ cache, bypass }: Options): MiddlewareHandler {
     const { request, locals, url } = context;
     const cacheable =
       request.method === "GET" && PAGES.test(url.pathname) && !personal(request.headers.get("cookie")) && !bypass();
-    if (!cacheable) return finish(await next(), locals);
+    // Uploaded images are the same whoever asks, a member included: they keep their own (public) caching.
+    if (!cacheable) return UPLOADS.test(url.pathname) ? next() : finish(await next(), locals);
 
     const key = cacheKey(url);
     const hit = cache.lookup(key);

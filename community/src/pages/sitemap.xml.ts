@@ -4,6 +4,7 @@ import { cacheTags } from "../lib/cache/page-cache.ts";
 import { allArticleSlugs, allCategories, allTags, type SitemapRow } from "../lib/cms/public.ts";
 import { paths } from "../lib/i18n/index.ts";
 import { absolute } from "../lib/page.ts";
+import { modifiedAt } from "../lib/seo.ts";
 import { xml } from "../lib/xml.ts";
 
 type Url = { loc: string; lastmod?: string; alternates: Partial<Record<Locale, string>> };
@@ -18,7 +19,23 @@ function entry({ loc, lastmod, alternates }: Url): string {
   return `  <url>\n    <loc>${xml(absolute(loc))}</loc>\n${lastmod ? `    <lastmod>${xml(lastmod)}</lastmod>\n` : ""}${links.join("\n")}\n  </url>`;
 }
 
-/** Every public page in both languages, each listing its translations (hreflang), articles with their last change. */
+const later = (a: string | undefined, b: string) => (a && Date.parse(a) >= Date.parse(b) ? a : b);
+
+/** The lists an article appears in, as keys of `newestByList`: the feeds, its author's, its tags' and category's. */
+function listsOf(row: SitemapRow): string[] {
+  return [
+    "",
+    ...(row.author ? [`author:${row.author.handle}`] : []),
+    ...row.tags.map((tag) => `tag:${tag.slug}`),
+    ...(row.category ? [`category:${row.category.slug}`] : []),
+  ];
+}
+
+/**
+ * Every public page in both languages, each listing its translations (hreflang) and its last change: an article's
+ * own, a list's that of the newest article in it. A tag, category or author page is listed in the languages it has
+ * articles in (elsewhere it is an empty page); the home page and the most liked in both, always.
+ */
 export const GET: APIRoute = async ({ locals }) => {
   const [tags, categories, ...perLocale] = await Promise.all([
     // Slugs only, which every locale shares.
@@ -27,18 +44,36 @@ export const GET: APIRoute = async ({ locals }) => {
     ...LOCALES.map((locale) => allArticleSlugs(locale)),
   ]);
   locals.cache = { tags: [cacheTags.sitemap, ...LOCALES.map(cacheTags.lists)] };
+  const newestByList = new Map<Locale, Map<string, string>>();
+  const authors = new Set<string>();
+  let newestAnywhere: string | undefined;
+  LOCALES.forEach((locale, i) => {
+    const newest = new Map<string, string>();
+    for (const row of perLocale[i] ?? []) {
+      const changed = modifiedAt(row);
+      for (const list of listsOf(row)) newest.set(list, later(newest.get(list), changed));
+      newestAnywhere = later(newestAnywhere, changed);
+      if (row.author) authors.add(row.author.handle);
+    }
+    newestByList.set(locale, newest);
+  });
+
   const urls: Url[] = [];
-  // Same-address pages in every language: home, top, tags and categories.
-  const everywhere = (path: (l: Locale) => string) => {
-    const alternates = Object.fromEntries(LOCALES.map((l) => [l, path(l)]));
-    for (const l of LOCALES) urls.push({ loc: path(l), alternates });
+  /** A page at the same address in every language that has it; `always`: in every language, however empty. */
+  const list = (key: string, path: (l: Locale) => string, always = false) => {
+    const lastmods = LOCALES.flatMap((l) => {
+      const lastmod = newestByList.get(l)?.get(key) ?? (always ? newestAnywhere : undefined);
+      return lastmod || always ? [[l, lastmod] as const] : [];
+    });
+    const alternates = Object.fromEntries(lastmods.map(([l]) => [l, path(l)]));
+    for (const [l, lastmod] of lastmods) urls.push({ loc: path(l), ...(lastmod ? { lastmod } : {}), alternates });
   };
-  everywhere(paths.home);
-  everywhere(paths.top);
-  for (const tag of tags) everywhere((l) => paths.tag(l, tag.slug));
-  for (const category of categories) everywhere((l) => paths.category(l, category.slug));
-  const authors = new Set(perLocale.flat().flatMap((row) => (row.author ? [row.author.handle] : [])));
-  for (const handle of authors) everywhere((l) => paths.author(l, handle));
+  list("", paths.home, true);
+  list("", paths.top, true);
+  for (const tag of tags) list(`tag:${tag.slug}`, (l) => paths.tag(l, tag.slug));
+  for (const category of categories) list(`category:${category.slug}`, (l) => paths.category(l, category.slug));
+  for (const handle of authors) list(`author:${handle}`, (l) => paths.author(l, handle));
+
   // Articles: the translations of one document point at each other.
   const byDocument = new Map<string, Partial<Record<Locale, SitemapRow>>>();
   LOCALES.forEach((locale, i) => {
@@ -49,7 +84,7 @@ export const GET: APIRoute = async ({ locals }) => {
     const alternates: Partial<Record<Locale, string>> = {};
     for (const [l, row] of Object.entries(rows) as [Locale, SitemapRow][]) alternates[l] = paths.article(l, row.slug);
     for (const [l, row] of Object.entries(rows) as [Locale, SitemapRow][])
-      urls.push({ loc: paths.article(l, row.slug), lastmod: row.updatedAt, alternates });
+      urls.push({ loc: paths.article(l, row.slug), lastmod: modifiedAt(row), alternates });
   }
   const body = `<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">

@@ -1,11 +1,11 @@
-/** The creator already has `quota` runs queued or active (the community answers 429). */
+/** The creator already has `quota` runs (or the member `quota` answers) queued or active (the community answers 429). */
 export class QuotaExceeded extends Error {
   override name = "QuotaExceeded";
   readonly quota: number;
   readonly current: number;
-  constructor(quota: number, current: number) {
+  constructor(quota: number, current: number, what: "articles" | "answers" = "articles") {
     super(
-      `You already have ${current} articles queued or being written (the limit is ${quota}); wait for one to finish or cancel one.`,
+      `You already have ${current} ${what} queued or being written (the limit is ${quota}); wait for one to finish or cancel one.`,
     );
     this.quota = quota;
     this.current = current;
@@ -17,7 +17,7 @@ export class Forbidden extends Error {
   override name = "Forbidden";
 }
 
-/** No run has this id (the community answers 404). */
+/** No run has this id, or no answer of this member (the community answers 404). */
 export class RunNotFound extends Error {
   override name = "RunNotFound";
 }

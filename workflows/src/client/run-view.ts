@@ -66,7 +66,7 @@ export function toRunView(
   if (status === "queued") {
     // Visibility trails a brand-new run by a moment; until it lists the run, the run is last in line.
     view.position =
-      queue.find((entry) => entry.runId === runId)?.position ??
+      queue.find((entry) => entry.kind === "run" && entry.runId === runId)?.position ??
       queue.filter((entry) => entry.status === "queued").length + 1;
   }
   return view;

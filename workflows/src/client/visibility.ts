@@ -6,17 +6,29 @@ function quoted(value: string): string {
   return `"${value}"`;
 }
 
+const running = (taskQueue: string) => `TaskQueue = ${quoted(taskQueue)} AND ExecutionStatus = "Running"`;
+
 /** Generation runs on `taskQueue` that have not closed. */
 export function runningRunsQuery(taskQueue: string): string {
-  return `WorkflowType = "generateArticle" AND TaskQueue = ${quoted(taskQueue)} AND ExecutionStatus = "Running"`;
+  return `WorkflowType = "generateArticle" AND ${running(taskQueue)}`;
 }
 
-/** Runs waiting for a slot (metrics: queue depth). */
-export function queuedRunsQuery(taskQueue: string): string {
-  return `${runningRunsQuery(taskQueue)} AND ${STAGE_ATTRIBUTE.name} IN ("queued", "resuming")`;
+/** Everything that takes a slot on `taskQueue` — runs and answers — and has not closed: the queue. */
+export function queueQuery(taskQueue: string): string {
+  return `WorkflowType IN ("generateArticle", "answerQuestion") AND ${running(taskQueue)}`;
+}
+
+/** Runs and answers waiting for a slot (metrics: queue depth). */
+export function waitingWorkQuery(taskQueue: string): string {
+  return `${queueQuery(taskQueue)} AND ${STAGE_ATTRIBUTE.name} IN ("queued", "resuming")`;
 }
 
 /** One creator's runs that count against the quota. */
 export function creatorRunsQuery(taskQueue: string, creatorId: string): string {
   return `${runningRunsQuery(taskQueue)} AND ${CREATOR_ATTRIBUTE.name} = ${quoted(creatorId)}`;
+}
+
+/** One member's answers that count against their quota (queued or being written). */
+export function memberAnswersQuery(taskQueue: string, memberId: string): string {
+  return `WorkflowType = "answerQuestion" AND ${running(taskQueue)} AND ${CREATOR_ATTRIBUTE.name} = ${quoted(memberId)}`;
 }

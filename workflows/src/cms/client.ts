@@ -8,6 +8,7 @@ import {
 } from "@inkstone/config";
 import { REQUEST_ID_HEADER } from "@inkstone/config/logger";
 import { z } from "zod";
+import { type AnswerMode, type Citation, citationSchema, type FinalStatus } from "../ask/contract.ts";
 import { PipelineError } from "../pipeline/errors.ts";
 import { CREATOR_BLOCKED } from "../run/run-state.ts";
 
@@ -49,6 +50,23 @@ const publishedSchema = z.object({
       .transform((sources) => sources ?? []),
   }),
 });
+const answerSchema = z.object({
+  documentId: documentIdSchema,
+  role: z.literal("answer"),
+  text: z
+    .string()
+    .nullish()
+    .transform((text) => text ?? ""),
+  status: z.enum(["queued", "streaming", "done", "stopped", "failed"]),
+  mode: z.enum(["model", "extractive"]).nullish(),
+  model: z.string().nullish(),
+  citations: z.array(citationSchema).nullish(),
+  error: z.string().nullish(),
+});
+const answerReplySchema = z.object({ data: answerSchema });
+const storedAnswerSchema = z.object({
+  data: answerSchema.extend({ conversation: z.object({ documentId: documentIdSchema }) }),
+});
 const errorSchema = z.object({
   error: z.object({
     status: z.number().optional(),
@@ -60,6 +78,19 @@ const errorSchema = z.object({
   }),
 });
 
+/** An answer of Ask Inkstone as the CMS holds it. */
+export type StoredAnswer = z.infer<typeof answerSchema>;
+
+/** What the worker may change on an answer: its status, and with a final status what it ended with. */
+export type AnswerUpdate = {
+  status: "streaming" | FinalStatus;
+  text?: string;
+  mode?: AnswerMode;
+  model?: string;
+  citations?: Citation[];
+  error?: string;
+};
+
 /** The run stops for good: the CMS refuses drafts of a blocked member. */
 export function creatorBlocked(): PipelineError {
   return new PipelineError(CREATOR_BLOCKED, "the creator's account is blocked, so this run saves no draft", false);
@@ -67,7 +98,7 @@ export function creatorBlocked(): PipelineError {
 
 /**
  * The worker's CMS routes: look a creator up, upsert a run's draft, and report a failed run (both notify the
- * creator); and read a published article as any reader does.
+ * creator); read and fill in an answer of Ask Inkstone; and read a published article as any reader does.
  */
 export function createCmsClient(options: CmsClientOptions) {
   const base = options.baseUrl.replace(/\/$/, "");
@@ -120,6 +151,7 @@ export function createCmsClient(options: CmsClientOptions) {
       retryable ? "cms-unavailable" : "cms-rejected",
       `the CMS refused ${method} ${path} (${response.status}: ${detail})`,
       retryable,
+      response.status,
     );
   }
 
@@ -155,6 +187,35 @@ export function createCmsClient(options: CmsClientOptions) {
       const parsed = publishedSchema.safeParse(body);
       if (!parsed.success)
         throw new PipelineError("cms-unavailable", "the CMS answered an article read in an unexpected shape", true);
+      return parsed.data.data;
+    },
+    /**
+     * Moves an answer on (queued → streaming → done, stopped or failed) and, with a final status, stores what it ended
+     * with. Saving the same final status and text again is accepted (a retry); anything else after the end is a 409,
+     * a non-retryable `cms-rejected` PipelineError with `status` 409.
+     */
+    async updateAnswer(answerId: string, update: AnswerUpdate, options?: CmsCallOptions): Promise<StoredAnswer> {
+      const body = await send("PUT", `/api/conversation-answers/${encodeURIComponent(answerId)}`, update, options);
+      const parsed = answerReplySchema.safeParse(body);
+      if (!parsed.success)
+        throw new PipelineError(
+          "cms-unavailable",
+          "the CMS saved the answer but answered in an unexpected shape",
+          true,
+        );
+      return parsed.data.data;
+    },
+    /** The answer as the CMS holds it, with its conversation; null when it is gone (the conversation was deleted). */
+    async answer(
+      answerId: string,
+      options?: CmsCallOptions,
+    ): Promise<(StoredAnswer & { conversation: { documentId: string } }) | null> {
+      const path = `/api/conversation-answers/${encodeURIComponent(answerId)}`;
+      const body = await send("GET", path, undefined, { ...options, nullIfMissing: true });
+      if (body === null) return null;
+      const parsed = storedAnswerSchema.safeParse(body);
+      if (!parsed.success)
+        throw new PipelineError("cms-unavailable", "the CMS answered an answer read in an unexpected shape", true);
       return parsed.data.data;
     },
     /** Tells the creator their run failed. */

@@ -18,6 +18,12 @@ export type ChatRequest = {
   signal: AbortSignal;
   log: RunLog;
   temperature?: number;
+  /**
+   * Called with each piece of text as it streams in (reasoning blocks included: the caller decides what to show).
+   * Once a piece has been handed over, a failed stream is not retried here — the caller has already used its
+   * beginning — but thrown as `llm-unavailable` (retryable) for the caller's own attempt to start over.
+   */
+  onDelta?: (delta: string) => void;
 };
 
 export type ChatOptions = {
@@ -39,7 +45,7 @@ export function createChat(options: ChatOptions) {
   const idleTimeoutMs = options.idleTimeoutMs ?? 90_000;
   const maxDelayMs = options.maxDelayMs ?? 60_000;
 
-  async function once(request: ChatRequest): Promise<ChatAnswer> {
+  async function once(request: ChatRequest, streamed: { any: boolean }): Promise<ChatAnswer> {
     const idle = new AbortController();
     let timer = setTimeout(() => idle.abort(), idleTimeoutMs);
     const touch = () => {
@@ -62,10 +68,18 @@ export function createChat(options: ChatOptions) {
       let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
       for await (const chunk of stream) {
         touch();
-        text += chunk.choices[0]?.delta?.content ?? "";
+        const delta = chunk.choices[0]?.delta?.content ?? "";
+        text += delta;
+        if (delta && request.onDelta) {
+          streamed.any = true;
+          request.onDelta(delta);
+        }
         if (chunk.model) model = chunk.model;
         if (chunk.usage) usage = chunk.usage;
       }
+      // The SDK ends an aborted stream as if it were complete: a cancelled or stalled one is no answer (see below).
+      request.signal.throwIfAborted();
+      idle.signal.throwIfAborted();
       const prompt = request.messages.reduce((sum, message) => sum + message.content.length, 0);
       return {
         text: stripThinking(text),
@@ -85,11 +99,18 @@ export function createChat(options: ChatOptions) {
 
   /** One completion, its text with reasoning blocks removed. */
   async function complete(request: ChatRequest): Promise<ChatAnswer> {
+    const streamed = { any: false };
     for (let retry = 0; ; retry++) {
       try {
-        return await once(request);
+        return await once(request, streamed);
       } catch (error) {
         if (request.signal.aborted) throw request.signal.reason;
+        if (streamed.any)
+          throw new PipelineError(
+            "llm-unavailable",
+            `the language model ${request.model} stopped in the middle of its answer (${(error as Error).message}); try again`,
+            true,
+          );
         const status = error instanceof APIError ? error.status : undefined;
         const transient =
           error instanceof StallError ||

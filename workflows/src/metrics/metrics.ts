@@ -1,8 +1,9 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { costUsd } from "../llm/pricing.ts";
 
 export type MetricsOptions = {
   slots: number;
-  /** Counts runs waiting for a slot on this worker's task queue (visibility); called on each scrape. */
+  /** Counts runs and answers waiting for a slot on this worker's task queue (visibility); called on each scrape. */
   queueDepth?: () => Promise<number>;
 };
 
@@ -15,12 +16,12 @@ export function createMetrics(options: MetricsOptions) {
     slots: new Gauge({ name: "inkstone_generation_slots", help: "Generation slots on this worker.", registers }),
     activeSlots: new Gauge({
       name: "inkstone_generation_active_slots",
-      help: "Generation slots in use on this worker.",
+      help: "Generation slots in use on this worker (runs and answers).",
       registers,
     }),
     queueDepth: new Gauge({
       name: "inkstone_generation_queue_depth",
-      help: "Runs waiting for a slot on this task queue (all workers).",
+      help: "Runs and answers waiting for a slot on this task queue (all workers).",
       registers,
       async collect() {
         if (!options.queueDepth) return;
@@ -80,3 +81,15 @@ export function createMetrics(options: MetricsOptions) {
 }
 
 export type GenerationMetrics = ReturnType<typeof createMetrics>;
+
+/** Counts one completion's tokens and cost (when `metrics` are kept); returns its cost in USD. */
+export function recordLlmUsage(
+  metrics: GenerationMetrics | undefined,
+  usage: { model: string; promptTokens: number; completionTokens: number },
+): number {
+  const cost = costUsd(usage.model, usage.promptTokens, usage.completionTokens);
+  metrics?.llmTokens.inc({ model: usage.model, direction: "prompt" }, usage.promptTokens);
+  metrics?.llmTokens.inc({ model: usage.model, direction: "completion" }, usage.completionTokens);
+  metrics?.llmCostUsd.inc({ model: usage.model }, cost);
+  return cost;
+}

@@ -6,6 +6,8 @@ export type PipelineErrorKind =
   | "cms-rejected"
   | "cms-unavailable"
   | "invalid-draft"
+  // Meilisearch could not be reached: finding what to answer from has to wait.
+  | "search-unavailable"
   // The CMS's own code (see CREATOR_BLOCKED): the creator is blocked, so no draft may be saved.
   | "creator_blocked";
 
@@ -14,9 +16,12 @@ export class PipelineError extends Error {
   override name = "PipelineError";
   readonly kind: PipelineErrorKind;
   readonly retryable: boolean;
-  constructor(kind: PipelineErrorKind, message: string, retryable: boolean) {
+  /** The HTTP status a service answered with, when one did (a 409 can mean "already done"). */
+  readonly status?: number;
+  constructor(kind: PipelineErrorKind, message: string, retryable: boolean, status?: number) {
     super(message);
     this.kind = kind;
     this.retryable = retryable;
+    if (status !== undefined) this.status = status;
   }
 }

@@ -2,8 +2,7 @@ import { type CmsClient, creatorBlocked } from "../cms/client.ts";
 import type { PageFetcher } from "../fetch/guarded-fetch.ts";
 import { readSources } from "../fetch/read-sources.ts";
 import type { GenerationInput } from "../generation/request.ts";
-import { costUsd } from "../llm/pricing.ts";
-import type { GenerationMetrics } from "../metrics/metrics.ts";
+import { type GenerationMetrics, recordLlmUsage } from "../metrics/metrics.ts";
 import { gatherCandidates } from "../research/gather.ts";
 import type { ResearchProvider } from "../research/types.ts";
 import type { RunResult, WorkStage } from "../run/run-state.ts";
@@ -82,14 +81,11 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
   const sources = checkpoint.sources;
   const material = materialOf(request);
   const writer = deps.writerFor(request, (usage) => {
-    const cost = costUsd(usage.model, usage.promptTokens, usage.completionTokens);
+    const cost = recordLlmUsage(deps.metrics, usage);
     checkpoint.usage.promptTokens += usage.promptTokens;
     checkpoint.usage.completionTokens += usage.completionTokens;
     checkpoint.usage.costUsd += cost;
     if (!checkpoint.usage.models.includes(usage.model)) checkpoint.usage.models.push(usage.model);
-    deps.metrics?.llmTokens.inc({ model: usage.model, direction: "prompt" }, usage.promptTokens);
-    deps.metrics?.llmTokens.inc({ model: usage.model, direction: "completion" }, usage.completionTokens);
-    deps.metrics?.llmCostUsd.inc({ model: usage.model }, cost);
   });
   if (sources.length === 0 && material.length === 0) {
     if (writer.offline)

@@ -1,9 +1,9 @@
 import type { Locale } from "@inkstone/config";
-import { connectIndex, markdownToText, searchForResearch } from "@inkstone/search";
+import { connectIndex, markdownToText, type ResearchHit, searchForResearch } from "@inkstone/search";
 import type { CmsClient, PublishedArticle } from "../cms/client.ts";
 import { MAX_SOURCE_CHARS } from "../fetch/extract.ts";
 import { mapCitations } from "../writer/citations.ts";
-import type { Candidate, ResearchProvider } from "./types.ts";
+import type { Candidate, ResearchProvider, RunLog } from "./types.ts";
 
 export type CommunityOptions = {
   meiliUrl: string;
@@ -19,13 +19,18 @@ export type CommunityOptions = {
   limit?: number;
 };
 
+/** A published article research found, as the CMS gave it to read. */
+export type FoundArticle = { hit: ResearchHit; article: PublishedArticle };
+
+export type CommunityQuery = { q: string; language: Locale; limit: number; signal: AbortSignal; log: RunLog };
+
 /**
- * The community's own published articles: found through the search module's retrieval for research (a topic's
- * words optional, the rarest weighing most, the run's language first), then read in full from the CMS as any
- * reader sees them, with the sources they cite. An article the CMS no longer publishes is skipped; one it cannot
- * answer for is skipped with a warning.
+ * Finds the community's published articles through the search module's retrieval for research (a topic's or a
+ * question's words optional, the rarest weighing most, `language` first), then reads each in full from the CMS as
+ * any reader sees it. An article the CMS no longer publishes is skipped; one it cannot answer for is skipped with a
+ * warning and counted in `unreadable`. Search itself failing throws (a SearchError).
  */
-export function communityProvider(options: CommunityOptions): ResearchProvider {
+export function communityArticles(options: Omit<CommunityOptions, "limit">) {
   const index = connectIndex({
     host: options.meiliUrl,
     apiKey: options.searchKey,
@@ -33,39 +38,64 @@ export function communityProvider(options: CommunityOptions): ResearchProvider {
     timeoutMs: options.timeoutMs,
   });
   return {
-    name: "community articles",
-    web: false,
-    async search({ request, signal, log }) {
-      const hits = await searchForResearch(index, {
-        q: request.topic,
-        language: request.language,
-        limit: options.limit ?? 6,
-      });
+    async find({
+      q,
+      language,
+      limit,
+      signal,
+      log,
+    }: CommunityQuery): Promise<{ found: FoundArticle[]; unreadable: number }> {
+      const hits = await searchForResearch(index, { q, language, limit });
       const reads = await Promise.allSettled(
         hits.map((hit) => options.cms.publishedArticle(hit.documentId, hit.locale, { signal })),
       );
-      const candidates: Candidate[] = [];
+      const found: FoundArticle[] = [];
+      let unreadable = 0;
       reads.forEach((read, n) => {
         const hit = hits[n];
         if (!hit) return;
         const where = articleUrl(options.communityUrl, hit.locale, hit.slug);
         if (read.status === "rejected") {
           if (signal.aborted) throw signal.reason;
+          unreadable++;
           log("warn", `could not read ${where}: ${(read.reason as Error).message ?? read.reason}`);
         } else if (!read.value) {
           log("info", `skipped ${where}: no longer published`);
-        } else {
-          const article = read.value;
-          candidates.push({
-            url: articleUrl(options.communityUrl, article.locale, article.slug),
-            title: article.title,
-            snippet: article.summary,
-            origin: "community",
-            text: articleText(article).slice(0, MAX_SOURCE_CHARS),
-          });
-        }
+        } else found.push({ hit, article: read.value });
       });
-      return candidates;
+      return { found, unreadable };
+    },
+  };
+}
+
+export type CommunityArticles = ReturnType<typeof communityArticles>;
+
+/**
+ * The community's own published articles as research sources (see communityArticles), the run's language first,
+ * each read in full with the sources it cites.
+ */
+export function communityProvider(options: CommunityOptions): ResearchProvider {
+  const articles = communityArticles(options);
+  return {
+    name: "community articles",
+    web: false,
+    async search({ request, signal, log }) {
+      const { found } = await articles.find({
+        q: request.topic,
+        language: request.language,
+        limit: options.limit ?? 6,
+        signal,
+        log,
+      });
+      return found.map(
+        ({ article }): Candidate => ({
+          url: articleUrl(options.communityUrl, article.locale, article.slug),
+          title: article.title,
+          snippet: article.summary,
+          origin: "community",
+          text: articleText(article).slice(0, MAX_SOURCE_CHARS),
+        }),
+      );
     },
   };
 }

@@ -27,6 +27,7 @@ import {
   type Stage,
 } from "../run/run-state.ts";
 import { STAGE_ATTRIBUTE } from "../run/search-attributes.ts";
+import { activityError } from "./activity-failure.ts";
 
 export type GenerateArticleInput = {
   request: GenerationInput;
@@ -198,13 +199,6 @@ function retryPlan(error: unknown, attempt: number): RetryPlan | undefined {
     };
   }
   return undefined;
-}
-
-/** What an activity failure is about: the error the activity threw, past the ActivityFailure wrapper. */
-function activityError(error: unknown): ApplicationFailure | undefined {
-  let current: unknown = error;
-  while (current instanceof ActivityFailure && current.cause) current = current.cause;
-  return current instanceof ApplicationFailure ? current : undefined;
 }
 
 /** The message a creator sees for a failed run. */

@@ -35,43 +35,60 @@ export function assembleArticle(input: {
   language: Locale;
   offline: boolean;
 }): AssembledArticle {
-  const renumber = new Map<number, number>();
-  const cited: ReadSource[] = [];
-  let dropped = 0;
-
-  const rewrite = (text: string) =>
-    mapCitations(text, (numbers) => {
-      const kept: number[] = [];
-      for (const n of numbers) {
-        const source = input.sources[n - 1];
-        if (!source) {
-          dropped++;
-          continue;
-        }
-        let assigned = renumber.get(n);
-        if (assigned === undefined) {
-          cited.push(source);
-          assigned = cited.length;
-          renumber.set(n, assigned);
-        }
-        if (!kept.includes(assigned)) kept.push(assigned);
-      }
-      return kept.map((n) => `[${n}]`).join("");
-    });
+  const renumbering = citationRenumbering((n) => input.sources[n - 1] !== undefined);
+  const rewrite = renumbering.rewrite;
 
   const labels = LABELS[input.language];
   const parts: string[] = input.offline ? [labels.offline] : [];
   for (const section of input.sections) {
-    const text = outsideCode(tidySection(section.text), rewrite)
-      .replace(/[ \t]+([。，.,;；])/g, "$1")
-      .trim();
+    const text = closeGaps(outsideCode(tidySection(section.text), rewrite)).trim();
     // A citation in a heading would be read as a number in the title of the section; headings cite nothing.
     const heading = section.heading.replace(CITATION, "").replace(/\s+/g, " ").trim() || "…";
     parts.push(`## ${heading}\n\n${text}`);
   }
+  const cited = renumbering.cited.flatMap((n) => input.sources[n - 1] ?? []);
   if (cited.length)
     parts.push(`## ${labels.sources}\n\n${cited.map((source, i) => `${i + 1}. ${link(source)}`).join("\n")}`);
-  return { body: `${parts.join("\n\n")}\n`, sources: cited, dropped };
+  return { body: `${parts.join("\n\n")}\n`, sources: cited, dropped: renumbering.dropped };
+}
+
+/**
+ * Rewrites citations across every text given to `rewrite`: numbers `known` refuses are dropped, the rest are
+ * renumbered 1, 2, 3… by first appearance; `cited` holds the original numbers in their new order.
+ */
+export function citationRenumbering(known: (n: number) => boolean) {
+  const renumber = new Map<number, number>();
+  const cited: number[] = [];
+  let dropped = 0;
+  return {
+    cited,
+    get dropped() {
+      return dropped;
+    },
+    rewrite: (text: string) =>
+      mapCitations(text, (numbers) => {
+        const kept: number[] = [];
+        for (const n of numbers) {
+          if (!known(n)) {
+            dropped++;
+            continue;
+          }
+          let assigned = renumber.get(n);
+          if (assigned === undefined) {
+            cited.push(n);
+            assigned = cited.length;
+            renumber.set(n, assigned);
+          }
+          if (!kept.includes(assigned)) kept.push(assigned);
+        }
+        return kept.map((k) => `[${k}]`).join("");
+      }),
+  };
+}
+
+/** Removes the space a dropped or moved citation leaves before punctuation ("… wind ." → "… wind."). */
+export function closeGaps(text: string): string {
+  return text.replace(/[ \t]+([。，.,;；])/g, "$1");
 }
 
 /** Rewrites each citation in `text` ([2], [1, 3], [2-4]…) with what `replace` makes of its numbers. */

@@ -87,7 +87,7 @@ function queryFor(context: WriteContext, heading: string): Set<string> {
 }
 
 /** The sentence with its citation before the closing punctuation: "… predictable [1]." / "……预测[1]。" */
-function cite(sentence: string, n: number, language: Locale): string {
+export function cite(sentence: string, n: number, language: Locale): string {
   const marker = language === "zh-CN" ? `[${n}]` : ` [${n}]`;
   const match = /[.!?。！？]+["'”’）)]*$/.exec(sentence);
   return match ? `${sentence.slice(0, match.index)}${marker}${match[0]}` : `${sentence}${marker}`;

@@ -15,7 +15,15 @@ import { startTestApps } from "../../../scripts/test/services.ts";
 import { listen, readBody } from "./http.ts";
 
 export type StoredDraft = { documentId: string; runId: string; draft: GenerationDraft; writes: number };
-export type CmsCall = { method: string; path: string; status: number; at: number; requestId?: string };
+export type CmsCall = {
+  method: string;
+  path: string;
+  status: number;
+  at: number;
+  requestId?: string;
+  /** What the worker saved of an answer (PUT /api/conversation-answers/:id): the `data` it sent. */
+  answer?: Record<string, unknown>;
+};
 
 /** An article to publish: what an editor would publish, in one locale. */
 export type ArticleToPublish = {
@@ -67,8 +75,16 @@ export async function startCms(overrides: StackEnv = {}) {
     const path = request.url ?? "/";
     const text = await readBody(request);
     const requestId = request.headers[REQUEST_ID_HEADER];
+    const answerSave = method === "PUT" && path.startsWith("/api/conversation-answers/");
     const record = (status: number) =>
-      calls.push({ method, path, status, at: Date.now(), ...(typeof requestId === "string" ? { requestId } : {}) });
+      calls.push({
+        method,
+        path,
+        status,
+        at: Date.now(),
+        ...(typeof requestId === "string" ? { requestId } : {}),
+        ...(answerSave ? { answer: (JSON.parse(text) as { data: Record<string, unknown> }).data } : {}),
+      });
     const answer = (status: number, body: unknown) => {
       record(status);
       response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));

@@ -5,10 +5,12 @@
 //   [hang]       section requests send one chunk, then nothing until the client goes away
 //   [slow]       sections take `slowSectionMs`
 //   [wronglang]  the first section comes back in English whatever language was asked for
+// Answers of Ask Inkstone ("TASK: ANSWER") stream at a fixed rate, a piece every `answerPieceMs`, with markers in
+// the question: [slow] a piece every `slowAnswerPieceMs`; [hang] one piece, then nothing until the client goes away.
 import { listen, readBody } from "./http.ts";
 
 export type LlmCall = {
-  kind: "outline" | "section" | "other";
+  kind: "outline" | "section" | "answer" | "other";
   topic: string;
   heading: string;
   model: string;
@@ -16,6 +18,8 @@ export type LlmCall = {
   at: number;
   /** Set when the client closed the connection before the answer ended. */
   abortedAt?: number;
+  /** The conversation as sent. */
+  messages: Message[];
 };
 
 export type LlmStubConfig = {
@@ -23,12 +27,22 @@ export type LlmStubConfig = {
   sectionMs: number;
   slowSectionMs: number;
   sections: number;
+  answerPieceMs: number;
+  slowAnswerPieceMs: number;
 };
 
 type Message = { role: string; content: string };
 
 export async function startLlmStub(initial: Partial<LlmStubConfig> = {}) {
-  const config: LlmStubConfig = { outlineMs: 200, sectionMs: 300, slowSectionMs: 2500, sections: 3, ...initial };
+  const config: LlmStubConfig = {
+    outlineMs: 200,
+    sectionMs: 300,
+    slowSectionMs: 2500,
+    sections: 3,
+    answerPieceMs: 60,
+    slowAnswerPieceMs: 400,
+    ...initial,
+  };
   const calls: LlmCall[] = [];
   const seen = new Set<string>();
   const once = (key: string) => !seen.has(key) && seen.add(key) !== undefined;
@@ -40,11 +54,25 @@ export async function startLlmStub(initial: Partial<LlmStubConfig> = {}) {
     }
     const body = JSON.parse(await readBody(request)) as { model: string; messages: Message[]; stream?: boolean };
     const prompt = body.messages.map((m) => m.content).join("\n");
-    const kind = prompt.includes("TASK: OUTLINE") ? "outline" : prompt.includes("TASK: SECTION") ? "section" : "other";
-    const topic = /^Topic: (.*)$/m.exec(prompt)?.[1] ?? "";
+    const kind = prompt.includes("TASK: OUTLINE")
+      ? "outline"
+      : prompt.includes("TASK: SECTION")
+        ? "section"
+        : prompt.includes("TASK: ANSWER")
+          ? "answer"
+          : "other";
+    const topic = (kind === "answer" ? /^Question: (.*)$/m : /^Topic: (.*)$/m).exec(prompt)?.[1] ?? "";
     const heading = /^Write section \d+ of \d+: (.*)$/m.exec(prompt)?.[1] ?? "";
     const zh = /^Language: zh-CN$/m.test(prompt);
-    const call: LlmCall = { kind, topic, heading, model: body.model, status: 200, at: Date.now() };
+    const call: LlmCall = {
+      kind,
+      topic,
+      heading,
+      model: body.model,
+      status: 200,
+      at: Date.now(),
+      messages: body.messages,
+    };
     calls.push(call);
     const fail = (status: number, headers: Record<string, string> = {}) => {
       call.status = status;
@@ -58,6 +86,17 @@ export async function startLlmStub(initial: Partial<LlmStubConfig> = {}) {
     response.on("close", () => {
       if (!response.writableFinished) call.abortedAt = Date.now();
     });
+    if (kind === "answer") {
+      const passages = [...prompt.matchAll(/^\[(\d+)\] /gm)].map((m) => Number(m[1]));
+      // Asked in Chinese: the system message pins the language (languageInstruction).
+      const text = answer(passages, prompt.includes("简体中文"));
+      const pieceMs = topic.includes("[hang]")
+        ? Number.POSITIVE_INFINITY
+        : topic.includes("[slow]")
+          ? config.slowAnswerPieceMs
+          : config.answerPieceMs;
+      return stream(response, body.model, text, prompt.length, pieceMs * Math.ceil(text.length / 40));
+    }
     const sources = [...prompt.matchAll(/^\[(\d+)\] .+ — https?:\/\/\S+$/gm)].map((m) => Number(m[1]));
     const english = !zh || (kind === "section" && topic.includes("[wronglang]") && once(`lang:${topic}`));
     const text =
@@ -140,4 +179,13 @@ function section(heading: string, sources: number[], english: boolean): string {
   return english
     ? `${thinking}This part explains ${heading} with evidence from the sources ${cite}. Engineers weigh costs and benefits carefully [${sources[0] ?? 1}]. A claim from a source nobody read [99].`
     : `${thinking}本节讨论${heading}，并引用了资料${cite}。工程师会仔细权衡成本与收益[${sources[0] ?? 1}]。这里引用了一个没有读过的资料[99]。`;
+}
+
+/** An answer citing the last passage first (the worker renumbers by first appearance) and one that does not exist. */
+function answer(passages: number[], zh: boolean): string {
+  const last = passages.at(-1) ?? 1;
+  const first = passages[0] ?? 1;
+  return zh
+    ? `<think>先看资料[${last}]。</think>根据社区的文章，潮汐能的出力比风能更容易预测[${last}]。建设电站之前，需要权衡成本和生态影响[${first}]。研究人员在多个海湾做过测量，结果相当一致[${last}][${first}]。这里还引用了一篇不存在的文章[99]。总的来说，这是一种值得关注的可再生能源[${first}]。`
+    : `<think>Passage [${last}] looks most relevant.</think>According to the community's articles, tidal power is easier to predict than wind [${last}]. Before building, engineers weigh the costs against the harm to estuaries [${first}]. Measurements at several bays agree with earlier work [${last}, ${first}]. This sentence cites an article that does not exist [99]. All in all, it is a renewable source worth watching [${first}].`;
 }

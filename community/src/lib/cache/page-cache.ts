@@ -60,8 +60,15 @@ export const cacheTags = {
   comments: (documentId: string, locale: string) => `comments:${documentId}:${locale}`,
   /** Any list of articles in a locale: feeds, tag, category and author pages, RSS. */
   lists: (locale: string) => `list:${locale}`,
+  /** Anything showing the member `handle`'s profile or avatar: their page, their bylines, their comments. */
+  author: (handle: string) => `author:${handle}`,
   sitemap: "sitemap",
 };
+
+/** The author tags of every handle shown (none for a missing author), each once. */
+export function authorTags(handles: readonly (string | null | undefined)[]): string[] {
+  return [...new Set(handles.filter((handle): handle is string => Boolean(handle)))].map(cacheTags.author);
+}
 
 /** The tags to invalidate for a change the CMS reports. */
 export function tagsForChange(change: ChangeEvent): string[] {

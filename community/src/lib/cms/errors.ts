@@ -7,6 +7,7 @@ export type CmsErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "too_large"
   | "rate_limited"
   | "cms_unavailable"
   | "bad_response";
@@ -17,6 +18,8 @@ export class CmsError extends Error {
   readonly status: number;
   readonly code: CmsErrorCode;
   readonly fields: Record<string, string>;
+  /** The CMS's own code for why it refused, when it gave one (`details.code`: `file_too_large`, `not_an_image`…). */
+  reason?: string;
   /** When the CMS refused with 429: the seconds its Retry-After asked for. */
   retryAfterSeconds?: number;
   /** `cause`: what actually failed (a refused connection, a timeout), for the logs; `message` is for the caller. */
@@ -60,6 +63,7 @@ const strapiErrorSchema = z.object({
         errors: z
           .array(z.object({ path: z.array(z.union([z.string(), z.number()])).default([]), message: z.string() }))
           .optional(),
+        code: z.string().optional(),
       })
       .loose()
       .optional(),
@@ -72,6 +76,7 @@ const CODES: Record<number, CmsErrorCode> = {
   403: "forbidden",
   404: "not_found",
   409: "conflict",
+  413: "too_large",
   429: "rate_limited",
 };
 
@@ -90,7 +95,9 @@ export function fromCmsResponse(status: number, body: unknown): CmsError {
     const key = issue.path.map(String).join(".") || "_";
     fields[key] ??= issue.message;
   }
-  return new CmsError(status, code, parsed.data.error.message || `The CMS answered ${status}.`, fields);
+  const error = new CmsError(status, code, parsed.data.error.message || `The CMS answered ${status}.`, fields);
+  error.reason = parsed.data.error.details?.code;
+  return error;
 }
 
 /** The error body for anything thrown while handling a request. */

@@ -25,6 +25,7 @@ export type CmsRequest = {
   auth: CmsAuth;
   method?: "GET" | "POST" | "PUT" | "DELETE";
   query?: Query;
+  /** Sent as JSON; a FormData (a file upload) goes as multipart/form-data. */
   body?: unknown;
   timeoutMs?: number;
 };
@@ -90,11 +91,14 @@ async function call<S extends z.ZodType>(
       method: request.method ?? "GET",
       headers: {
         accept: "application/json",
-        ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+        ...(request.body === undefined || request.body instanceof FormData
+          ? {}
+          : { "content-type": "application/json" }),
         ...authorization(request.auth),
         ...requestIdHeader(),
       },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      body:
+        request.body === undefined || request.body instanceof FormData ? request.body : JSON.stringify(request.body),
       signal: AbortSignal.timeout(request.timeoutMs ?? 8000),
     });
   } catch (error) {

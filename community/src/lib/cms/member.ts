@@ -31,6 +31,22 @@ export const updateMyProfile = (
   data: { displayName?: string; bio?: string; links?: { label: string; url: string }[] },
 ) => cms("/api/profiles/me", dataOf(profileSchema), { auth: as(jwt), method: "PUT", body: { data } });
 
+/** The member's new avatar, as the CMS's avatar route takes it (one file, `avatar`); the CMS checks the image. */
+export const setMyAvatar = (jwt: string, image: Blob, fileName: string) => {
+  const form = new FormData();
+  form.append("avatar", image, fileName);
+  // An upload to check and resize takes longer than a read: AVIF and WebP sizes are made before the answer.
+  return cms("/api/profiles/me/avatar", dataOf(profileSchema), {
+    auth: as(jwt),
+    method: "POST",
+    body: form,
+    timeoutMs: 60_000,
+  });
+};
+
+export const removeMyAvatar = (jwt: string) =>
+  cms("/api/profiles/me/avatar", dataOf(profileSchema), { auth: as(jwt), method: "DELETE" });
+
 export const postComment = (
   jwt: string,
   data: { article: string; locale: Locale; body: string; parent?: string | undefined },

@@ -1,7 +1,7 @@
 import type { Locale } from "@inkstone/config";
 import { z } from "zod";
 import { cachedData } from "../cache/data-cache.ts";
-import { cacheTags } from "../cache/page-cache.ts";
+import { authorTags, cacheTags } from "../cache/page-cache.ts";
 import { CmsError } from "./errors.ts";
 import { cms, type Query } from "./http.ts";
 import {
@@ -101,7 +101,10 @@ async function readArticles(options: Parameters<typeof listArticles>[0]): Promis
 export function articleBySlug(locale: Locale, slug: string): Promise<Article | null> {
   return cachedData(
     `article:${locale}:${slug}`,
-    (article) => (article ? [cacheTags.article(article.documentId)] : [cacheTags.lists(locale)]),
+    (article) =>
+      article
+        ? [cacheTags.article(article.documentId), ...authorTags([article.author?.handle])]
+        : [cacheTags.lists(locale)],
     () => readArticle(locale, slug),
   );
 }
@@ -166,17 +169,25 @@ export async function relatedArticles(article: ArticleSummary, limit = 4): Promi
 
 /** The visible thread of an article, oldest first (deleted comments stay as placeholders for their replies). */
 export function commentsOf(documentId: string, locale: Locale): Promise<Comment[]> {
-  return cachedData(`comments:${documentId}:${locale}`, [cacheTags.comments(documentId, locale)], () =>
-    cms("/api/comments", dataOf(z.array(commentSchema)), {
-      auth: community,
-      query: { article: documentId, locale },
-    }),
+  return cachedData(
+    `comments:${documentId}:${locale}`,
+    (comments) => [
+      cacheTags.comments(documentId, locale),
+      ...authorTags(comments.map((comment) => comment.author?.handle)),
+    ],
+    () =>
+      cms("/api/comments", dataOf(z.array(commentSchema)), {
+        auth: community,
+        query: { article: documentId, locale },
+      }),
   );
 }
 
 /**
  * Tags, categories and profiles change without a webhook (an editor renames a tag, a member edits their profile):
- * they are tagged with `taxonomy`, which nothing invalidates, so they are as fresh as FRESH_SECONDS makes them.
+ * they are tagged with `taxonomy`, which nothing invalidates, so they are as fresh as FRESH_SECONDS makes them. A
+ * member's avatar is announced by the community itself when they change it (src/lib/changes.ts), so profiles are
+ * tagged with their author tag too.
  */
 const TAXONOMY = ["taxonomy"];
 
@@ -186,8 +197,9 @@ function oneBy<S extends z.ZodType>(
   field: string,
   value: string,
   extra: Query = {},
+  tags: readonly string[] = TAXONOMY,
 ): Promise<z.infer<S> | null> {
-  return cachedData(`${path}:${field}:${value}:${JSON.stringify(extra)}`, TAXONOMY, async () => {
+  return cachedData(`${path}:${field}:${value}:${JSON.stringify(extra)}`, tags, async () => {
     const result = await cms(path, listOf(schema), {
       auth: community,
       query: { [`filters[${field}][$eq]`]: value, "pagination[pageSize]": 1, ...extra },
@@ -202,7 +214,10 @@ export const tagBySlug = (slug: string, locale: Locale): Promise<Tag | null> =>
 export const categoryBySlug = (slug: string, locale: Locale): Promise<Category | null> =>
   oneBy("/api/categories", categorySchema, "slug", slug, { locale });
 export const profileByHandle = (handle: string): Promise<Profile | null> =>
-  oneBy("/api/profiles", profileSchema, "handle", handle, { "populate[0]": "links", "populate[1]": "avatar" });
+  oneBy("/api/profiles", profileSchema, "handle", handle, { "populate[0]": "links", "populate[1]": "avatar" }, [
+    ...TAXONOMY,
+    cacheTags.author(handle),
+  ]);
 
 function allOf(path: string, locale: Locale): Promise<Tag[]> {
   return cachedData(`${path}:all:${locale}`, TAXONOMY, async () => {
@@ -246,16 +261,26 @@ export const tagsInLocale = async <T extends Named>(tags: readonly T[], locale: 
 export const categoriesInLocale = async <T extends Named>(categories: readonly T[], locale: Locale): Promise<T[]> =>
   renamed(categories, await allCategories(locale), (slug) => categoryBySlug(slug, locale));
 
+const slugOnly = z.object({ slug: z.string() });
 const sitemapRow = z.object({
   documentId: z.string(),
   slug: z.string(),
   updatedAt: z.string(),
+  publishedAt: z.string(),
   locale: z.string(),
   author: z.object({ handle: z.string() }).nullish(),
+  tags: z
+    .array(slugOnly)
+    .nullish()
+    .transform((tags) => tags ?? []),
+  category: slugOnly.nullish(),
 });
 export type SitemapRow = z.infer<typeof sitemapRow>;
 
-/** Every published article of `locale` (slug, id, last change, author), for the sitemap; bounded at 50,000. */
+/**
+ * Every published article of `locale` (slug, id, when it was published and last changed, author, tags and category),
+ * for the sitemap; bounded at 50,000.
+ */
 export async function allArticleSlugs(locale: Locale): Promise<SitemapRow[]> {
   const rows: SitemapRow[] = [];
   for (let page = 1; page <= 500; page++) {
@@ -266,8 +291,11 @@ export async function allArticleSlugs(locale: Locale): Promise<SitemapRow[]> {
         sort: ["publishedAt:desc"],
         "fields[0]": "slug",
         "fields[1]": "updatedAt",
-        "fields[2]": "locale",
+        "fields[2]": "publishedAt",
+        "fields[3]": "locale",
         "populate[author][fields][0]": "handle",
+        "populate[tags][fields][0]": "slug",
+        "populate[category][fields][0]": "slug",
         "pagination[page]": page,
         "pagination[pageSize]": 100,
       },

@@ -21,7 +21,35 @@ export type Tag = z.infer<typeof tagSchema>;
 export const categorySchema = tagSchema;
 export type Category = Tag;
 
-const media = z.object({ url: z.string(), alternativeText: z.string().nullish() }).nullish();
+/** One stored size of an image (the CMS's responsive variants: `jpeg_640`, `webp_640`, `avif_640`…). */
+const variantSchema = z.object({ url: z.string(), width: z.number(), height: z.number(), mime: z.string() });
+
+/**
+ * The CMS's responsive variants are keyed `<format>_<width>` (cms/src/lib/uploads/variants.ts); other formats, such
+ * as the media library's own thumbnail, are for the admin panel.
+ */
+const VARIANT_KEY = /^(jpeg|png|webp|avif)_\d+$/;
+
+/** An uploaded image: its own file and its variants. A variant missing a field is dropped, not fatal. */
+export const imageSchema = z.object({
+  url: z.string(),
+  alternativeText: z.string().nullish(),
+  width: z.number().nullish(),
+  height: z.number().nullish(),
+  mime: z.string().nullish(),
+  formats: z
+    .record(z.string(), z.unknown())
+    .nullish()
+    .transform((formats) =>
+      Object.entries(formats ?? {}).flatMap(([key, value]) => {
+        const variant = VARIANT_KEY.test(key) ? variantSchema.safeParse(value) : undefined;
+        return variant?.success ? [variant.data] : [];
+      }),
+    ),
+});
+export type Image = z.infer<typeof imageSchema>;
+
+const media = imageSchema.nullish();
 
 export const authorSchema = z.object({ displayName: z.string(), handle: z.string(), avatar: media });
 export type Author = z.infer<typeof authorSchema>;
@@ -106,7 +134,9 @@ export const commentSchema = z.object({
   body: text,
   edited: z.boolean().nullish(),
   createdAt: z.string(),
-  author: z.object({ handle: z.string(), displayName: z.string() }).nullable(),
+  author: z
+    .object({ handle: z.string(), displayName: z.string(), avatar: media.transform((avatar) => avatar ?? null) })
+    .nullable(),
 });
 export type Comment = z.infer<typeof commentSchema>;
 

@@ -1,6 +1,9 @@
 /** Every UI string in English; zh-CN.ts must have the same keys (its type says so). */
 export const en = {
   siteName: "Inkstone",
+  /** The name in titles, feeds and share cards. */
+  brand: "Inkstone",
+  homeTitle: "Read, discuss and write with AI, with sources",
   tagline: "Read, discuss and write with AI — with sources.",
   homeDescription:
     "Inkstone's community: articles written with AI and checked by editors, every claim cited. Read, discuss, follow writers, and launch a draft of your own.",
@@ -23,6 +26,8 @@ export const en = {
   feed: {
     latestTitle: "Latest articles",
     topTitle: "Most liked",
+    topDescription: "The articles Inkstone's readers liked most, with their sources.",
+    followingDescription: "New articles from the authors and tags you follow on Inkstone.",
     followingTitle: "From people and tags you follow",
     followingEmpty: "Nothing here yet. Follow authors and tags from their pages and their articles will show up here.",
     empty: "No articles yet.",
@@ -33,6 +38,7 @@ export const en = {
     previous: "Newer",
     next: "Older",
     pageOf: (page: number, count: number) => `Page ${page} of ${count}`,
+    titlePage: (title: string, page: number) => `${title}, page ${page}`,
   },
   card: {
     by: "by",
@@ -98,6 +104,7 @@ export const en = {
     description: (name: string) => `Articles in ${name} on Inkstone.`,
   },
   author: {
+    title: (name: string, handle: string) => `Articles by ${name} (@${handle})`,
     description: (name: string) => `Articles by ${name} on Inkstone.`,
     articles: "Articles",
     links: "Links",
@@ -105,7 +112,8 @@ export const en = {
   follow: { tag: (name: string) => `Follow ${name}`, untag: (name: string) => `Unfollow ${name}` },
   search: {
     title: "Search",
-    description: "Search Inkstone's articles.",
+    description:
+      "Search Inkstone's articles in Chinese and English, and filter them by tag, category, author and language.",
     label: "Search articles",
     placeholder: "A word or phrase",
     submit: "Search",
@@ -172,6 +180,8 @@ export const en = {
   },
   run: {
     title: "Generation run",
+    titleOf: (topic: string) => `Generation run: ${topic}`,
+    description: "A generation run's place in the queue, its progress and its log.",
     unavailable: "This run cannot be shown right now: generation is not reachable. This page retries by itself.",
     notFound: "There is no such run.",
     status: "Status",
@@ -191,6 +201,9 @@ export const en = {
   auth: {
     signUpTitle: "Create your account",
     signInTitle: "Sign in",
+    signInDescription: "Sign in to Inkstone to comment, like, bookmark, follow writers and launch drafts.",
+    signUpDescription:
+      "Create an Inkstone account to comment, follow writers and tags, and write cited drafts with AI.",
     username: "Username",
     usernameHint: "3–30 letters, digits, - or _. It becomes your public handle.",
     email: "Email",
@@ -223,9 +236,14 @@ export const en = {
       blocked: "This account is blocked.",
     },
   },
-  bookmarksPage: { title: "Your bookmarks", empty: "No bookmarks yet. Use “Bookmark” on an article to keep it here." },
+  bookmarksPage: {
+    title: "Your bookmarks",
+    description: "The articles you bookmarked on Inkstone.",
+    empty: "No bookmarks yet. Use “Bookmark” on an article to keep it here.",
+  },
   notificationsPage: {
     title: "Notifications",
+    description: "Comments, replies, new followers and finished drafts on Inkstone.",
     empty: "No notifications.",
     markAll: "Mark all as read",
     markOne: "Mark as read",
@@ -244,6 +262,7 @@ export const en = {
   },
   settingsPage: {
     title: "Profile settings",
+    description: "Your public profile on Inkstone, and the devices you are signed in on.",
     displayName: "Display name",
     bio: "About you",
     links: "Links",
@@ -264,6 +283,35 @@ export const en = {
     signOutEverywhere: "Sign out everywhere",
     signOutEverywhereHint: "Ends every session, this one included: you will need to sign in again here too.",
     sessionsUnavailable: "Your sessions cannot be listed right now; the buttons below still work.",
+    avatarTitle: "Avatar",
+    avatarNone: "You have no avatar: pages show your initial instead.",
+    avatarFile: "Choose an image",
+    avatarHint:
+      "JPEG, PNG, WebP, AVIF or GIF (not animated), up to 5 MB. It is cropped to a square; its location and other metadata are removed.",
+    avatarUpload: "Upload avatar",
+    avatarRemove: "Remove avatar",
+    avatarSaved: "Your new avatar is up.",
+    avatarRemoved: "Your avatar is removed.",
+    avatarMissing: "Choose an image to upload first.",
+    avatarPreview: "The image you chose",
+    avatarErrors: {
+      file_too_large: "That file is too large: an avatar may be 5 MB at most. Choose a smaller image.",
+      too_many_pixels: "That image has too many pixels (at most 40 megapixels). Scale it down and try again.",
+      not_an_image: "That file is not an image. Choose a JPEG, PNG, WebP, AVIF or GIF.",
+      svg_not_accepted: "SVG images are not accepted (they can carry scripts). Choose a JPEG, PNG, WebP, AVIF or GIF.",
+      unsupported_format: "That image format is not accepted. Choose a JPEG, PNG, WebP, AVIF or GIF.",
+      animated_not_accepted: "Animated images are not accepted. Choose a still image.",
+      damaged_image: "That image is damaged or incomplete. Save it again and upload the new file.",
+      empty_file: "That file is empty. Choose an image.",
+    },
+  },
+  images: {
+    avatarOf: (name: string) => `${name}'s avatar`,
+  },
+  shareCard: {
+    byline: (name: string) => `by ${name}`,
+    tag: "Tag",
+    author: "Author",
   },
   errors: {
     notFoundTitle: "Page not found",
@@ -289,6 +337,69 @@ export const en = {
       `“${where}” is not valid text (broken %-encoding or not UTF-8). Type it again and resend.`,
   },
   common: { cancel: "Cancel", optional: "optional", required: "required", justNow: "just now" },
+  ask: {
+    nav: "Ask",
+    title: "Ask Inkstone",
+    description:
+      "Ask a question and get an answer drawn from the articles published on Inkstone, each claim linked to the article it comes from.",
+    intro:
+      "Answers come only from articles published here, and cite them as [n]. Follow-up questions take the conversation so far into account. Only you can see your conversations.",
+    question: "Your question",
+    questionHint: "Up to 2,000 characters.",
+    language: "Language of the answer",
+    submit: "Ask",
+    conversations: "Your conversations",
+    none: "No conversations yet: ask your first question above.",
+    lastActive: (when: string) => `Last active ${when}`,
+    rename: "Rename",
+    newTitle: "New title",
+    save: "Save title",
+    delete: "Delete",
+    deleteNamed: (title: string) => `Delete “${title}”`,
+    deleteThis: "Delete this conversation",
+    renameThis: "Rename this conversation",
+    all: "All your conversations",
+    you: "You asked",
+    inkstone: "Inkstone answered",
+    queued: (n: number) => `Queued · #${n}`,
+    queuedSomewhere: "Queued",
+    writing: "Writing the answer…",
+    stopped: "Stopped: the answer was cancelled before it was finished.",
+    failed: "Failed: no answer could be written.",
+    extractive:
+      "Extractive answer: sentences quoted from the articles, as no language model is configured for this community.",
+    empty: "No text was written.",
+    why: "Why:",
+    sources: "Articles cited",
+    cancel: "Stop this answer",
+    followUp: "Ask a follow-up",
+    followUpHint: "Up to 2,000 characters. The answer takes this conversation into account.",
+    refreshing: "This page reloads itself every few seconds until the answer is written.",
+    asked: "Your question is in the queue.",
+    cancelled: "The answer is being stopped.",
+    renamed: "Conversation renamed.",
+    deleted: "Conversation deleted.",
+    notFound: "There is no such conversation.",
+    answerNotFound: "There is no such answer.",
+    unavailable:
+      "Answers cannot be started right now (the queue is not reachable). Your question was not saved; it is kept below, so you can send it again in a minute.",
+    cancelUnavailable: "The answer cannot be stopped right now (the queue is not reachable). Try again in a minute.",
+    quota: (n: number) =>
+      `You already have ${n === 1 ? "an answer" : `${n} answers`} queued or being written. Wait for one to finish, or stop one, then ask again.`,
+    busy: "An answer in this conversation is still being written. Wait for it, or stop it, before asking the next question.",
+    full: "You keep 500 conversations, the most there can be. Delete old ones to start a new one.",
+    conversationFull: "This conversation holds as many questions as it can. Start a new conversation to ask more.",
+    errors: {
+      question: "Type a question.",
+      questionTooLong: (n: number) => `At most 2,000 characters; this question has ${n.toLocaleString("en")}.`,
+      title: "Type a title.",
+      titleTooLong: "At most 120 characters.",
+      fix: "Please fix the field marked below.",
+    },
+    queueOwn: (title: string) => `Answer: ${title}`,
+    queueOwnUntitled: "Your answer",
+    queuePrivate: "An answer (private)",
+  },
 };
 
 export type Strings = typeof en;

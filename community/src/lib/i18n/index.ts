@@ -40,12 +40,16 @@ export const paths = {
   write: (l: Locale) => `/${l}/write`,
   queue: (l: Locale) => `/${l}/queue`,
   run: (l: Locale, runId: string) => `/${l}/runs/${encodeURIComponent(runId)}`,
+  ask: (l: Locale) => `/${l}/ask`,
+  conversation: (l: Locale, documentId: string) => `/${l}/ask/${encodeURIComponent(documentId)}`,
   signIn: (l: Locale, next?: string) => `/${l}/signin${next ? `?next=${encodeURIComponent(next)}` : ""}`,
   signUp: (l: Locale) => `/${l}/signup`,
   bookmarks: (l: Locale) => `/${l}/bookmarks`,
   notifications: (l: Locale) => `/${l}/notifications`,
   settings: (l: Locale) => `/${l}/settings`,
   rss: (l: Locale) => `/${l}/rss.xml`,
+  authorRss: (l: Locale, handle: string) => `/${l}/authors/${encodeURIComponent(handle)}/rss.xml`,
+  tagRss: (l: Locale, slug: string) => `/${l}/tags/${encodeURIComponent(slug)}/rss.xml`,
 };
 
 /** `path` with its locale segment swapped for `to` (pages whose address is the same in every language). */

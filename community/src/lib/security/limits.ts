@@ -24,9 +24,16 @@ const limits = {
   reactionByIp: bucket("reaction-ip", 120, 2),
   generationByMember: bucket("generation-member", 5, perMinute(1)),
   generationByIp: bucket("generation-ip", 10, perMinute(2)),
+  // Each avatar is decoded and re-encoded in a dozen sizes by the CMS: a few an hour is plenty for a person.
+  avatarByMember: bucket("avatar-member", 10, perMinute(10 / 60)),
+  avatarByIp: bucket("avatar-ip", 30, perMinute(30 / 60)),
+  // Each question is an answer to write (retrieval, and a model's tokens when one is configured); ASK_QUOTA also caps
+  // how many wait at once.
+  askByMember: bucket("ask-member", 10, perMinute(4)),
+  askByIp: bucket("ask-ip", 30, perMinute(12)),
 };
 
-export type LimitedAction = "signUp" | "signIn" | "comment" | "reaction" | "generation";
+export type LimitedAction = "signUp" | "signIn" | "comment" | "reaction" | "generation" | "avatar" | "ask";
 
 /**
  * Charges `action` to the caller's address and, where known, their member id. Throws StoreUnavailable when the
@@ -52,6 +59,16 @@ export function limit(action: LimitedAction, ip: string, who?: string): Promise<
       return rateLimiter.take([
         [limits.generationByIp, ip],
         [limits.generationByMember, who ?? ip],
+      ]);
+    case "avatar":
+      return rateLimiter.take([
+        [limits.avatarByIp, ip],
+        [limits.avatarByMember, who ?? ip],
+      ]);
+    case "ask":
+      return rateLimiter.take([
+        [limits.askByIp, ip],
+        [limits.askByMember, who ?? ip],
       ]);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { DOCUMENT_ID_PATTERN } from "@inkstone/config";
 import pg from "pg";
 import { z } from "zod";
 import { logger } from "../log.ts";
@@ -7,8 +8,9 @@ import { type Store, storeQuery } from "./pool.ts";
 /**
  * What one replica tells every replica (itself included) to forget, over PostgreSQL's LISTEN/NOTIFY on the shared
  * store: cached pages and data carrying `tags` (a CMS change, a member's comment), cached sessions (sign-out, a
- * block), a member's cached personal state (they acted). A replica applies its own messages at once, before
- * answering, so its member reads their own writes; the others get them within milliseconds.
+ * block), a member's cached personal state (they acted); and that an answer being written has a new event. A replica
+ * applies its own messages at once, before answering, so its member reads their own writes; the others get them
+ * within milliseconds.
  */
 export const busMessageSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("tags"), tags: z.array(z.string().min(1).max(300)).max(100) }),
@@ -21,6 +23,8 @@ export const busMessageSchema = z.discriminatedUnion("kind", [
     userId: z.string().min(1).max(100).optional(),
   }),
   z.object({ kind: z.literal("member"), userId: z.string().min(1).max(100) }),
+  // An event of an answer being written was stored: the replica streaming it to its member reads it (./answers.ts).
+  z.object({ kind: z.literal("answer"), answerId: z.string().regex(DOCUMENT_ID_PATTERN) }),
 ]);
 export type BusMessage = z.infer<typeof busMessageSchema>;
 

@@ -40,6 +40,15 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
 CREATE INDEX IF NOT EXISTS webhook_deliveries_until ON webhook_deliveries (until_ms);
 -- Numbers every announcement on the change channel, so a request can say which changes it must see (src/lib/store/bus.ts).
 CREATE SEQUENCE IF NOT EXISTS community_changes;
+-- What the worker pushed of answers being written, for the replica holding the member's stream (src/lib/store/answers.ts).
+CREATE TABLE IF NOT EXISTS answer_events (
+  answer_id text NOT NULL,
+  attempt int NOT NULL,
+  seq int NOT NULL,
+  body jsonb NOT NULL,
+  at timestamptz NOT NULL,
+  PRIMARY KEY (answer_id, attempt, seq)
+);
 `;
 /** Any fixed number: replicas starting together create the tables one at a time. */
 const SCHEMA_LOCK = 7_431_001;

@@ -6,6 +6,7 @@ import { env } from "../env.ts";
 import { logger } from "../log.ts";
 import { currentRequest } from "../request-context.ts";
 import { Deliveries } from "../security/deliveries.ts";
+import { wakeAllAnswers, wakeAnswer } from "./answer-wakeups.ts";
 import { Bus, type BusMessage } from "./bus.ts";
 import { store } from "./pool.ts";
 import { RateLimiter } from "./rate-limits.ts";
@@ -44,6 +45,9 @@ function apply(message: BusMessage): number {
       personalCache.deleteMember(message.userId);
       return before - personalCache.size;
     }
+    case "answer":
+      wakeAnswer(message.answerId);
+      return 0;
   }
 }
 
@@ -53,6 +57,7 @@ function reset(): void {
   personalCache.clear();
   pageCache.invalidateAll();
   for (const cache of TAGGED) cache.invalidateAll();
+  wakeAllAnswers();
 }
 
 let bus: Bus | undefined;

@@ -1,11 +1,14 @@
 import type { Core } from "@strapi/strapi";
 
+/** What pages show of an image: its responsive variants (`formats`) and size too, for srcset, width and height. */
+const IMAGE_FIELDS = ["url", "alternativeText", "width", "height", "mime", "formats"] as const;
+
 /** What a list of articles shows: tags, category, author and cover, but not the bodies' sources. */
 export const ARTICLE_LIST_POPULATE = {
   tags: { fields: ["name", "slug"] },
   category: { fields: ["name", "slug"] },
-  author: { fields: ["displayName", "handle"], populate: { avatar: { fields: ["url", "alternativeText"] } } },
-  cover: { fields: ["url", "alternativeText", "width", "height"] },
+  author: { fields: ["displayName", "handle"], populate: { avatar: { fields: IMAGE_FIELDS } } },
+  cover: { fields: IMAGE_FIELDS },
 } as const;
 
 /** One article: everything a page shows, sources and generation metadata included. */

@@ -6,6 +6,7 @@ import { lockArticle, recount } from "../../../lib/counts.ts";
 import { sanitizeCommentMarkdown } from "../../../lib/markdown.ts";
 import { currentProfile } from "../../../lib/members.ts";
 import { notify } from "../../../lib/notify.ts";
+import { publicImage } from "../../../lib/uploads/public-image.ts";
 import { parse } from "../../../lib/validate.ts";
 import { notifyCommunity } from "../../../lib/webhook.ts";
 
@@ -45,8 +46,13 @@ const shape = (c: Record<string, any>) => ({
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
   author:
-    c.visibility === "visible" && c.author ? { handle: c.author.handle, displayName: c.author.displayName } : null,
+    c.visibility === "visible" && c.author
+      ? { handle: c.author.handle, displayName: c.author.displayName, avatar: publicImage(c.author.avatar) }
+      : null,
 });
+
+/** What `shape` shows of a comment's relations: its author with their avatar, and its parent. */
+const SHOWN = { author: { populate: { avatar: true } }, parent: true } as const;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** The published article a comment goes on, or 404. */
@@ -75,7 +81,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { article, locale } = parse(listQuery, ctx.query);
       const rows = await strapi.documents(COMMENT).findMany({
         filters: { articleDocumentId: article, articleLocale: locale, visibility: { $in: ["visible", "deleted"] } },
-        populate: { author: true, parent: true },
+        populate: SHOWN,
         sort: "createdAt:asc",
         limit: 1000,
       });
@@ -108,7 +114,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             visibility: "visible",
             edited: false,
           },
-          populate: { author: true, parent: true },
+          populate: SHOWN,
         } as never);
         await recount(trx, input.article);
         if (article.author)
@@ -150,7 +156,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const updated = await strapi.documents(COMMENT).update({
         documentId: comment.documentId,
         data: { body: text, edited: true },
-        populate: { author: true, parent: true },
+        populate: SHOWN,
       } as never);
       if (!updated) throw new errors.NotFoundError("No such comment.");
       notifyCommunity({
