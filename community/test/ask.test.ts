@@ -653,9 +653,9 @@ describe("who may do what", () => {
       (await rows(cmsDb, "SELECT title FROM conversations WHERE document_id = $1", [ids.conversationId]))[0]?.title;
     const before = { title: await title(), messages: await messageCount() };
     const expected = actor === "member" ? 200 : actor === "other member" ? 404 : 401;
-    const { response } = await stream(v, ids);
+    const { response, events } = await stream(v, ids);
     expect(response.status).toBe(expected);
-    if (actor === "member") await response.body?.cancel();
+    if (events) await events.close();
     else expect((await response.json()).error.message).toBeTruthy();
     const actions: [string, Record<string, string>][] = [
       [`/api/ask/${ids.conversationId}/rename`, { title: `Renamed by ${actor}` }],

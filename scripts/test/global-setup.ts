@@ -27,7 +27,26 @@ declare module "vitest" {
   }
 }
 
+type Shared = { ready: Promise<{ infra: TestInfra; stop(): Promise<void> }>; users: number };
+// The run's projects (the suite, then the files that run alone) each call this setup in the same process: the first
+// starts the services, the others share them, and the last to finish stops them.
+const SHARED = Symbol.for("inkstone.test-infra");
+const registry = globalThis as typeof globalThis & { [SHARED]?: Shared };
+
 export default async function setup(project: TestProject) {
+  registry[SHARED] ??= { ready: startServices(), users: 0 };
+  const shared = registry[SHARED];
+  shared.users++;
+  const { infra, stop } = await shared.ready;
+  project.provide("infra", infra);
+  return async () => {
+    if (--shared.users > 0) return;
+    delete registry[SHARED];
+    await stop();
+  };
+}
+
+async function startServices(): Promise<{ infra: TestInfra; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "inkstone-test-"));
   // PostgreSQL runs as the `postgres` user when we are root: it must be able to enter this folder.
   chmodSync(dir, 0o755);
@@ -46,19 +65,20 @@ export default async function setup(project: TestProject) {
   await buildStale(APPS, logDir, (app, state) => {
     if (state === "building") console.log(`Building ${app.name} for the tests…`);
   });
-  project.provide("infra", {
-    databaseUrl: infra.databaseUrl,
-    meiliUrl: infra.meiliUrl,
-    meiliMasterKey: infra.meiliMasterKey,
-    temporalAddress: infra.temporalAddress,
-    logDir,
-    pidDir: join(dir, "pids"),
-  });
-
-  return async () => {
-    killLeftovers(join(dir, "pids"));
-    await infra.stop();
-    if (!process.env.KEEP_TEST_DATA) rmSync(dir, { recursive: true, force: true });
+  return {
+    infra: {
+      databaseUrl: infra.databaseUrl,
+      meiliUrl: infra.meiliUrl,
+      meiliMasterKey: infra.meiliMasterKey,
+      temporalAddress: infra.temporalAddress,
+      logDir,
+      pidDir: join(dir, "pids"),
+    },
+    stop: async () => {
+      killLeftovers(join(dir, "pids"));
+      await infra.stop();
+      if (!process.env.KEEP_TEST_DATA) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

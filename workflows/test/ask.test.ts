@@ -398,6 +398,28 @@ describe("answers of Ask Inkstone", () => {
       expect(events.refused).toEqual([]);
     });
 
+    it("retries a push the community refused, and saves the answer even when the community stays away", async () => {
+      events.outage.remaining = 2;
+      const asked = await asks.ask(asker, "潮汐能电站的发电量稳定吗？", "zh-CN");
+      await extractiveClient.startAnswer(asked.input, { quota: 2 });
+      const { texts, end } = await ended(asked.answerId);
+      // The first push was refused twice and accepted on its third try: nothing lost, nothing twice.
+      expect(events.outage.refused).toBe(2);
+      expect(texts[0]).toBe(ASK_WORDING["zh-CN"].extracted);
+      expect(texts.join("")).toBe(end.text);
+
+      events.outage.remaining = Number.POSITIVE_INFINITY;
+      try {
+        const unheard = await asks.ask(asker, "潮汐能为什么适合作为基础电源？", "zh-CN");
+        await extractiveClient.startAnswer(unheard.input, { quota: 2 });
+        const stored = await asks.answerWith(unheard.answerId, "done");
+        expect(stored.text).toContain(ASK_WORDING["zh-CN"].extracted);
+        expect(events.of(unheard.answerId)).toEqual([]);
+      } finally {
+        events.outage.remaining = 0;
+      }
+    });
+
     it("says so, in the member's language, when the community has nothing on the question", async () => {
       const asked = await asks.ask(asker, "Xylophone quaternion zeppelins?", "en");
       await extractiveClient.startAnswer(asked.input, { quota: 2 });

@@ -11,8 +11,8 @@ export async function startAnswerEvents(secret: string) {
   const received: ReceivedEvent[] = [];
   const refused: RefusedPush[] = [];
   const deliveries = new Set<string>();
-  /** Pushes still to answer 503 (the community unreachable for a moment). */
-  const outage = { remaining: 0 };
+  /** Pushes still to answer 503 (the community unreachable for a moment), and how many were. */
+  const outage = { remaining: 0, refused: 0 };
 
   const http = await listen(async (request, response) => {
     const reply = (status: number, body: unknown) =>
@@ -37,6 +37,7 @@ export async function startAnswerEvents(secret: string) {
     if (!signed) return refuse(401, "bad signature");
     if (outage.remaining > 0) {
       outage.remaining--;
+      outage.refused++;
       return reply(503, { error: { message: "unavailable" } });
     }
     let parsed: ReturnType<typeof answerEventSchema.safeParse>;
