@@ -14,7 +14,8 @@ import { Client, Connection } from "@temporalio/client";
 import { DefaultLogger, NativeConnection, Runtime } from "@temporalio/worker";
 import { startTemporal } from "../../scripts/stack/temporal.ts";
 import { freePort } from "../../scripts/stack/wait.ts";
-import { createGenerationClient, type QueueEntry } from "../../workflows/src/client.ts";
+import { extractiveComposer } from "../../workflows/src/ask/extractive.ts";
+import { createGenerationClient, type RunQueueEntry } from "../../workflows/src/client.ts";
 import { createWorker } from "../../workflows/src/create-worker.ts";
 import { createMetrics } from "../../workflows/src/metrics/metrics.ts";
 import { encryptedDataConverter } from "../../workflows/src/temporal/encryption-codec.ts";
@@ -64,10 +65,12 @@ try {
   }
   submits.sort((a, b) => a - b);
   // Visibility trails the runs by a moment: wait until it lists all of them, then check the order.
-  let queued: QueueEntry[] = [];
+  let queued: RunQueueEntry[] = [];
   for (let tries = 0; queued.length !== QUEUED && tries < 50; tries++) {
     if (tries) await new Promise((resolve) => setTimeout(resolve, 100));
-    queued = (await client.listQueue({ maxAgeMs: 0 })).filter((entry) => entry.status === "queued");
+    queued = (await client.listQueue({ maxAgeMs: 0 })).filter(
+      (entry): entry is RunQueueEntry => entry.kind === "run" && entry.status === "queued",
+    );
   }
   const misplaced = queued.findIndex((entry, i) => entry.runId !== ids[i + SLOTS] || entry.position !== i + 1);
   if (queued.length !== QUEUED || misplaced >= 0)
@@ -140,6 +143,13 @@ async function startWorker(address: string, gate: Promise<void>) {
     concurrency: SLOTS,
     codecKeys: CODEC_KEYS,
     activities: {
+      // Only runs go through this bench: the answers' dependencies are never reached.
+      ask: {
+        articles: { find: async () => ({ found: [], unreadable: 0 }) },
+        composer: extractiveComposer(),
+        communityUrl: "http://127.0.0.1:9",
+        webhookSecret: "bench",
+      },
       workerId: "bench",
       logger: createLogger("bench", { level: "warn" }),
       temporal: new Client({ connection: clientConnection, dataConverter: encryptedDataConverter(CODEC_KEYS) }),
@@ -148,6 +158,12 @@ async function startWorker(address: string, gate: Promise<void>) {
         creatorStatus: async () => ({ blocked: false }),
         saveDraft: async (_runId, draft) => ({ documentId: `d${++documents}`, locale: draft.locale, created: true }),
         reportFailure: async () => {},
+        answer: async () => {
+          throw new Error("the queue bench runs no answers");
+        },
+        updateAnswer: async () => {
+          throw new Error("the queue bench runs no answers");
+        },
       },
       providers: [],
       fetcher: {

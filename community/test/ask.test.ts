@@ -1,12 +1,19 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join as joinPath } from "node:path";
 import { webhookHeaders } from "@inkstone/config/webhook";
 import pg from "pg";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CmsApi, cmsApi, PASSWORD } from "../../cms/test/cms-api.ts";
+import { hasJava, htmlErrors } from "../../scripts/quality/vnu.ts";
 import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
 import type { AnswerEvent } from "../src/lib/ask/events.ts";
 import { AnswerEvents } from "../src/lib/store/answers.ts";
+import { findChromium, launchChromium } from "./support/browser.ts";
 import { type Published, publishArticle } from "./support/content.ts";
 import { startAnotherReplica } from "./support/replicas.ts";
 import { clock, testStore } from "./support/store.ts";
@@ -17,6 +24,7 @@ import { type Reply, Visitor } from "./support/visitor.ts";
 // a run reading a slow source holds while the queue is under test.
 
 const json = { accept: "application/json" };
+const chromium = findChromium();
 
 let env: StackEnv;
 let base: string;
@@ -227,6 +235,25 @@ function push(
     headers: { "content-type": "application/json", ...webhookHeaders(secret, body, delivery, now) },
   });
 }
+/**
+ * A question saved in the CMS as the member, whose answer no worker writes (it was never queued): the events of that
+ * answer are the test's own.
+ */
+async function unqueuedAnswer(member: Member, question: string) {
+  const created = await api.call("POST", "/api/conversations", {
+    token: member.jwt,
+    body: { data: { question, locale: "en" } },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return {
+    conversationId: created.body.data.conversation.documentId as string,
+    answerId: created.body.data.answer.documentId as string,
+  };
+}
+
+/** Pages as served, by name, for the HTML checker at the end. */
+const served = new Map<string, string>();
+
 const storedEvents = async (answerId: string) =>
   rows(storeDb, "SELECT attempt, seq, body FROM answer_events WHERE answer_id = $1 ORDER BY attempt, seq", [answerId]);
 
@@ -244,6 +271,7 @@ describe("asking with a free slot", () => {
     expect(page.headers.get("cache-control")).toBe("private, no-store");
     expect(page.text).toContain('<label for="ask-question">Your question</label>');
     expect(page.text).toMatch(/<a href="\/en\/ask" aria-current="page">Ask<\/a>/);
+    served.set("en-ask-empty", page.text);
 
     const posted = await ada.visitor.post("/api/ask", {
       question: "What do okapis eat?",
@@ -287,6 +315,7 @@ describe("asking with a free slot", () => {
     );
     expect(shown.text).not.toContain('http-equiv="refresh"');
     expect(shown.text).not.toContain("data-answer-stream");
+    served.set("en-conversation-done", shown.text);
     // The conversation is listed, titled after the question.
     expect((await ada.visitor.get("/en/ask")).text).toContain(`href="/en/ask/${ids.conversationId}"`);
   });
@@ -307,6 +336,7 @@ describe("asking with a free slot", () => {
     expect(end?.data.html).toContain("摘录式回答");
     const page = await ada.visitor.get(`/zh-CN/ask/${conversationId}`);
     expect(page.text).toContain('<html lang="zh-CN"');
+    served.set("zh-conversation-done", page.text);
     expect(page.text).toContain("墨石的回答");
     // Cited: the Chinese article, the English one, or both (retrieval reads both languages, the asked one first).
     expect(page.text).toMatch(/<sup class="cite"><a href="\/(zh-CN|en)\/a\//);
@@ -328,15 +358,7 @@ describe("asking with a free slot", () => {
 
 describe("the stream", () => {
   let eve: Member;
-  /** A question saved in the CMS whose answer no worker writes: the events below are the test's own. */
-  async function unqueued(question: string) {
-    const created = await api.call("POST", "/api/conversations", {
-      token: eve.jwt,
-      body: { data: { question, locale: "en" } },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    return { conversationId: created.body.data.conversation.documentId, answerId: created.body.data.answer.documentId };
-  }
+  const unqueued = (question: string) => unqueuedAnswer(eve, question);
 
   beforeAll(async () => {
     eve = await join("eve-streams");
@@ -522,6 +544,8 @@ describe("answers in the queue", () => {
     expect(page.text).toContain(`action="/api/answers/${asked.answerId}/cancel"`);
     const zh = await bob.visitor.get(`/zh-CN/ask/${asked.conversationId}`);
     expect(zh.text).toContain("排队中 · 第 1 位");
+    served.set("en-conversation-queued", page.text);
+    served.set("zh-conversation-queued", zh.text);
 
     const { events } = await stream(bob, asked);
     expect(await events?.next()).toEqual({ event: "queued", data: { position: 1 } });
@@ -532,6 +556,7 @@ describe("answers in the queue", () => {
     const own = await bob.visitor.get("/en/queue");
     expect(own.text).toContain(`href="/en/ask/${asked.conversationId}#answer-${asked.answerId}"`);
     expect(own.text).toContain("Answer: Which plants do okapis browse?");
+    served.set("en-queue-own", own.text);
     for (const v of [carol.visitor, visitor()]) {
       const other = await v.get("/en/queue");
       expect(other.text).toContain("An answer (private)");
@@ -572,6 +597,8 @@ describe("answers in the queue", () => {
     });
     expect(browser.text).toContain("You already have 2 answers queued");
     expect(browser.text).toMatch(/<textarea[^>]*name="question"[^>]*>A third at once\?<\/textarea>/);
+    served.set("en-ask-refused", browser.text);
+    served.set("en-ask-list", (await bob.visitor.get("/en/ask")).text);
   });
 
   it("stops a queued answer for its member only: it never takes a slot, and is saved stopped", async () => {
@@ -759,10 +786,42 @@ describe("bad input", () => {
   });
 });
 
+/**
+ * A TCP relay to Temporal that can be cut: the replica behind it starts healthy (its health check reaches Temporal),
+ * then loses Temporal for good while everything else stays up.
+ */
+async function temporalRelay(target: string): Promise<{ address: string; cut(): Promise<void> }> {
+  const [host = "127.0.0.1", port = "7233"] = target.split(":");
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(port), host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cut: async () => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
 describe("when Temporal is down", () => {
   it("answers 503 with Retry-After, keeps what was typed, and leaves nothing in the CMS", async () => {
     const fay = await join("fay-outage");
-    const replica = await startAnotherReplica({ ...env, TEMPORAL_ADDRESS: "127.0.0.1:9" });
+    const relay = await temporalRelay(String(env.TEMPORAL_ADDRESS));
+    const replica = await startAnotherReplica({ ...env, TEMPORAL_ADDRESS: relay.address });
+    await relay.cut();
     const there = fay.visitor.at(String(replica.COMMUNITY_URL));
     const before = { conversations: await conversationsOf(fay), messages: await messageCount() };
     const script = await there.post("/api/ask", { question: "Is the queue up?", locale: "en", next: "/en/ask" }, json);
@@ -773,6 +832,74 @@ describe("when Temporal is down", () => {
     expect(browser.text).toContain("Answers cannot be started right now");
     expect(browser.text).toMatch(/<textarea[^>]*name="question"[^>]*>Is the queue up\?<\/textarea>/);
     expect({ conversations: await conversationsOf(fay), messages: await messageCount() }).toEqual(before);
+  }, 180_000);
+});
+
+describe.skipIf(!chromium)("in a browser", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium(String(chromium));
+  });
+  afterAll(() => browser?.close());
+
+  it("follows the answer as it is written, in place, and shows it finished, with no error", async () => {
+    const gus = await join("gus-browser");
+    const ids = await unqueuedAnswer(gus, "Do okapis have stripes?");
+    const context = await browser.newContext({ locale: "en-US" });
+    await context.addCookies([
+      { name: "inkstone_session", value: String(gus.visitor.cookie("inkstone_session")), url: base },
+    ]);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(message.text());
+    });
+    await page.goto(`${base}/en/ask/${ids.conversationId}`);
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const answer = page.locator(`#answer-${ids.answerId}`);
+    await expect.poll(() => answer.locator("[data-answer-status]").textContent()).toBe("Queued");
+
+    for (const [seq, text] of [
+      [1, "Okapis have "],
+      [2, "striped legs."],
+    ] as const)
+      expect((await push({ answerId: ids.answerId, attempt: 1, seq, type: "text", text })).status).toBe(200);
+    await expect.poll(() => answer.locator("[data-answer-text]").textContent()).toBe("Okapis have striped legs.");
+    expect(await answer.locator("[data-answer-status]").textContent()).toBe("Writing the answer…");
+    // With JavaScript the page does not reload itself (the refresh is for browsers without it).
+    await page.waitForTimeout(4000);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+
+    const citations = [{ n: 1, documentId: okapis.documentId, locale: "en", slug: okapis.slug, title: okapis.title }];
+    const end = { type: "end", status: "done", text: "Okapis have **striped** legs [1].", citations, mode: "model" };
+    expect((await push({ answerId: ids.answerId, attempt: 1, seq: 3, ...end })).status).toBe(200);
+    await expect.poll(() => answer.getAttribute("data-status")).toBe("done");
+    expect(await answer.locator("strong").textContent()).toBe("striped");
+    expect(await answer.locator("sup.cite a").getAttribute("href")).toBe(`/en/a/${okapis.slug}`);
+    expect(await answer.locator(".answer-body").getAttribute("aria-busy")).toBeNull();
+    expect(await answer.locator("[data-answer-status], [data-answer-cancel]").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe.skipIf(!hasJava())("the pages' HTML", () => {
+  it("is valid, in both languages, pending and done", async () => {
+    expect([...served.keys()].length).toBeGreaterThanOrEqual(6);
+    const dir = mkdtempSync(joinPath(tmpdir(), "ask-pages-"));
+    try {
+      const files = [...served].map(([name, html]) => {
+        const file = joinPath(dir, `${name}.html`);
+        writeFileSync(file, html);
+        return file;
+      });
+      const errors = await htmlErrors(files);
+      expect(Object.fromEntries([...errors].filter(([, list]) => list.length > 0))).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

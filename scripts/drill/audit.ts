@@ -24,12 +24,7 @@ export async function prepare(stack: DrillStack): Promise<DrillTarget> {
   const members: Member[] = [];
   for (const name of MEMBERS) {
     const visitor = new Visitor(base);
-    const joined = await visitor.post("/api/auth/signup", {
-      username: name,
-      email: `${name}@example.test`,
-      password: PASSWORD,
-      next: "/en/",
-    });
+    const joined = await visitor.signUp(name, PASSWORD);
     if (joined.status !== 303 || !visitor.cookieNames.includes("inkstone_session"))
       throw new Error(`could not sign ${name} up: ${joined.status} ${joined.text.slice(0, 200)}`);
     members.push({ name, visitor });

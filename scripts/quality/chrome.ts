@@ -6,13 +6,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** The flags every headless run uses (a container has no sandbox and no GPU; no background traffic skews timings). */
-export const CHROME_FLAGS = [
+export const HEADLESS_FLAGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+];
+
+/** Lighthouse's runs: the headless flags, and what Lighthouse's own launcher adds. */
+export const CHROME_FLAGS = [
+  ...HEADLESS_FLAGS,
   // What Lighthouse's own launcher adds so that a page in a background tab is measured like one in front.
   "--no-first-run",
   "--no-default-browser-check",

@@ -11,7 +11,7 @@ import { answerClient } from "./client/answers.ts";
 import { Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "./client/errors.ts";
 import { orderQueue, type QueueEntry } from "./client/queue.ts";
 import { type RunView, toRunView } from "./client/run-view.ts";
-import { creatorRunsQuery, queueQuery } from "./client/visibility.ts";
+import { creatorRunsQuery, memberWorkQuery, queueQuery } from "./client/visibility.ts";
 import { type GenerationInputDraft, generationInputSchema, normaliseInput, runIdFor } from "./generation/request.ts";
 import { enqueuedUpdate, runStateQuery } from "./run/messages.ts";
 import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "./run/search-attributes.ts";
@@ -196,13 +196,13 @@ export async function createGenerationClient(options: GenerationClientOptions) {
     },
 
     /**
-     * Cancels every queued or active run of `creatorId` (the community calls it when the CMS reports a block) and
-     * returns how many it cancelled. A run submitted within the last second may not be listed yet; the worker checks
+     * Cancels every queued or active run and answer of `creatorId` (the community calls it when the CMS reports a
+     * block) and returns how many it cancelled. A run submitted within the last second may not be listed yet; the worker checks
      * the creator itself before it starts and before it saves, so such a run saves nothing either.
      */
     async cancelRunsOf(creatorId: string): Promise<number> {
       const handles: WorkflowHandle[] = [];
-      for await (const info of client.workflow.list({ query: creatorRunsQuery(taskQueue, creatorId), pageSize: 1000 }))
+      for await (const info of client.workflow.list({ query: memberWorkQuery(taskQueue, creatorId), pageSize: 1000 }))
         handles.push(client.workflow.getHandle(info.workflowId, info.runId));
       const results = await Promise.allSettled(handles.map((handle) => handle.cancel()));
       // A run that ended between the listing and its cancel needs no cancel; anything else is the caller's to see.

@@ -92,6 +92,7 @@ describe("payload encryption", () => {
         workerEnv({
           CMS_WORKER_TOKEN: "w".repeat(32),
           MEILI_SEARCH_KEY: "q".repeat(16),
+          COMMUNITY_WEBHOOK_SECRET: "s".repeat(32),
           ...(value === undefined ? {} : { TEMPORAL_CODEC_KEYS: value }),
         });
       } catch (error) {

@@ -98,6 +98,11 @@ export class Visitor {
     });
   }
 
+  /** Signs up as `name` (e-mail `<name>@example.test`) through the sign-up form; the session cookie is kept. */
+  signUp(name: string, password: string): Promise<Reply> {
+    return this.post("/api/auth/signup", { username: name, email: `${name}@example.test`, password, next: "/en/" });
+  }
+
   /** Posts, then follows the 303 like a browser; returns the page it lands on. */
   async submit(path: string, fields: Record<string, string | string[]>): Promise<Reply> {
     const posted = await this.post(path, fields);

@@ -1,3 +1,4 @@
+export * from "./answer-event.ts";
 export * from "./change-event.ts";
 export * from "./community-credential.ts";
 export * from "./document-id.ts";

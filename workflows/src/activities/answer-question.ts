@@ -3,7 +3,7 @@ import { ApplicationFailure, Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
 import { type ShapedAnswer, withinLimit } from "../ask/answer-text.ts";
 import type { Composer } from "../ask/compose.ts";
-import { answerWorkflowId, FINAL_STATUSES, type FinalStatus } from "../ask/contract.ts";
+import { answerWorkflowId, type FinalStatus, isFinalStatus } from "../ask/contract.ts";
 import { AnswerEvents, type EndOfAnswer } from "../ask/events.ts";
 import { type AnswerOutcome, type AnswerTask, answerStartedSignal, type Settlement } from "../ask/messages.ts";
 import { findPassages } from "../ask/passages.ts";
@@ -34,8 +34,6 @@ export type AnswerDeps = {
   metrics: GenerationMetrics;
   logger: Logger;
 };
-
-const isFinal = (status: string): status is FinalStatus => (FINAL_STATUSES as readonly string[]).includes(status);
 
 /**
  * One answer as one long activity holding a generation slot: marks the answer streaming, finds the articles to
@@ -77,14 +75,22 @@ export function answerActivity(deps: AnswerDeps) {
       events.text(answer.text.slice(shown.text.length));
       shown = answer;
     };
-    const ended = (status: FinalStatus, answer: ShapedAnswer, extra: Partial<EndOfAnswer> = {}): EndOfAnswer => ({
-      status,
-      text: withinLimit(answer.text),
-      citations: answer.citations,
-      mode: composer.mode,
-      ...(composer.model ? { model: composer.model } : {}),
-      ...extra,
-    });
+    const ended = (
+      status: FinalStatus,
+      answer: ShapedAnswer,
+      extra: Pick<EndOfAnswer, "model" | "error"> = {},
+    ): EndOfAnswer => {
+      // The model as the endpoint named it (else as configured), within what the CMS keeps.
+      const model = (extra.model ?? composer.model)?.slice(0, 200);
+      return {
+        status,
+        text: withinLimit(answer.text),
+        citations: answer.citations,
+        mode: composer.mode,
+        ...(model ? { model } : {}),
+        ...(extra.error ? { error: extra.error } : {}),
+      };
+    };
     /** Saves the final answer, then tells the reader; an answer that already ended keeps its end. */
     const finish = async (end: EndOfAnswer): Promise<AnswerOutcome> => {
       const saved = await saveFinal(deps.cms, answerId, end, requestId);
@@ -105,7 +111,7 @@ export function answerActivity(deps: AnswerDeps) {
         return { status: "stopped" };
       }
       // An earlier attempt saved it and was lost before it could say so: the answer stands as saved.
-      if (isFinal(stored.status)) {
+      if (isFinalStatus(stored.status)) {
         await events.end(endOf(stored, stored.status, composer));
         return { status: stored.status };
       }
@@ -132,7 +138,7 @@ export function answerActivity(deps: AnswerDeps) {
         },
       });
       show(composed);
-      return await finish(ended("done", composed, composed.model ? { model: composed.model } : {}));
+      return await finish(ended("done", composed, { model: composed.model }));
     } catch (error) {
       if (signal.aborted) {
         if (context.cancellationDetails?.cancelRequested) {
@@ -183,7 +189,7 @@ export function settleAnswerActivity(deps: AnswerDeps) {
   return async function settleAnswer(settlement: Settlement): Promise<void> {
     const { answerId, locale, status, attempt, requestId } = settlement;
     const stored = await deps.cms.answer(answerId, { requestId });
-    if (!stored || isFinal(stored.status)) return;
+    if (!stored || isFinalStatus(stored.status)) return;
     const events = new AnswerEvents({
       communityUrl: deps.ask.communityUrl,
       secret: deps.ask.webhookSecret,
@@ -196,9 +202,7 @@ export function settleAnswerActivity(deps: AnswerDeps) {
       text: "",
       citations: [],
       mode: deps.ask.composer.mode,
-      ...(status === "failed"
-        ? { error: failureWording(locale, (settlement.kind ?? "unexpected") as PipelineErrorKind) }
-        : {}),
+      ...(status === "failed" ? { error: failureWording(locale, settlement.kind ?? "unexpected") } : {}),
     };
     await events.end(await saveFinal(deps.cms, answerId, end, requestId));
   };
@@ -225,7 +229,7 @@ async function saveFinal(
   } catch (failure) {
     if (!(failure instanceof PipelineError && failure.status === 409)) throw failure;
     const stored = await cms.answer(answerId, { requestId });
-    if (!stored || !isFinal(stored.status)) throw failure;
+    if (!stored || !isFinalStatus(stored.status)) throw failure;
     return endOf(stored, stored.status, { mode });
   }
 }

@@ -57,48 +57,19 @@ export type AskInput = z.output<typeof askInputSchema>;
 /** What the community may send; defaults and cuts are applied when it is parsed. */
 export type AskInputDraft = z.input<typeof askInputSchema>;
 
-/** A source an answer cites: `[n]` in its text is this article. */
-export const citationSchema = z.strictObject({
-  n: z.number().int().min(1),
-  documentId: documentIdSchema,
-  locale: z.enum(LOCALES),
-  slug: z.string(),
-  title: z.string(),
-});
-export type Citation = z.infer<typeof citationSchema>;
-
-export const ANSWER_MODES = ["model", "extractive"] as const;
-export type AnswerMode = (typeof ANSWER_MODES)[number];
-export const FINAL_STATUSES = ["done", "stopped", "failed"] as const;
-export type FinalStatus = (typeof FINAL_STATUSES)[number];
-
-const eventBase = {
-  answerId: documentIdSchema,
-  /** The answer activity's attempt: a later attempt starts the text over (the community discards older ones). */
-  attempt: z.number().int().min(1),
-  /** 1, 2, 3… within an attempt. */
-  seq: z.number().int().min(1),
-};
-
-/**
- * The body of `POST {community}/api/answers/:answerId/events`, signed like the CMS's webhook (delivery id
- * `${answerId}:${attempt}:${seq}`): new text since the last event, or the end with the whole final text.
- */
-export const answerEventSchema = z.discriminatedUnion("type", [
-  z.strictObject({ ...eventBase, type: z.literal("text"), text: z.string() }),
-  z.strictObject({
-    ...eventBase,
-    type: z.literal("end"),
-    status: z.enum(FINAL_STATUSES),
-    text: z.string(),
-    citations: z.array(citationSchema),
-    mode: z.enum(ANSWER_MODES),
-    model: z.string().optional(),
-    error: z.string().optional(),
-  }),
-]);
-export type AnswerEvent = z.infer<typeof answerEventSchema>;
-export type AnswerEnd = Extract<AnswerEvent, { type: "end" }>;
+// The events pushed to the community and what they cite are a contract of @inkstone/config, shared with the community.
+export {
+  ANSWER_MODES,
+  type AnswerEnd,
+  type AnswerEvent,
+  type AnswerMode,
+  answerEventSchema,
+  type Citation,
+  citationSchema,
+  FINAL_STATUSES,
+  type FinalStatus,
+  isFinalStatus,
+} from "@inkstone/config";
 
 /** Where an answer stands: waiting for a slot (1-based among everything queued), being written, or over. */
 export type AnswerState = { state: "queued"; position: number } | { state: "active" } | { state: "closed" };

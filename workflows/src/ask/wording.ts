@@ -1,5 +1,4 @@
 import type { Locale } from "@inkstone/config";
-import type { PipelineErrorKind } from "../pipeline/errors.ts";
 
 /** What an answer says in words of its own, in the conversation's language. */
 export const ASK_WORDING = {
@@ -32,8 +31,11 @@ export const ASK_WORDING = {
   },
 } as const satisfies Record<Locale, unknown>;
 
-/** Why an answer failed, for the member: what happened and what to do, in `locale`. */
-export function failureWording(locale: Locale, kind: PipelineErrorKind | "lost" | "unexpected"): string {
+/**
+ * Why an answer failed, for the member: what happened and what to do, in `locale`. `kind` is a PipelineErrorKind,
+ * "lost" (its worker kept disappearing) or anything else (said as "something went wrong").
+ */
+export function failureWording(locale: Locale, kind: string): string {
   const failed = ASK_WORDING[locale].failed;
   return kind in failed ? failed[kind as keyof typeof failed] : failed.other;
 }

@@ -28,6 +28,11 @@ export function creatorRunsQuery(taskQueue: string, creatorId: string): string {
   return `${runningRunsQuery(taskQueue)} AND ${CREATOR_ATTRIBUTE.name} = ${quoted(creatorId)}`;
 }
 
+/** Everything of one member's that has not closed, runs and answers alike (a block cancels it all). */
+export function memberWorkQuery(taskQueue: string, memberId: string): string {
+  return `${queueQuery(taskQueue)} AND ${CREATOR_ATTRIBUTE.name} = ${quoted(memberId)}`;
+}
+
 /** One member's answers that count against their quota (queued or being written). */
 export function memberAnswersQuery(taskQueue: string, memberId: string): string {
   return `WorkflowType = "answerQuestion" AND ${running(taskQueue)} AND ${CREATOR_ATTRIBUTE.name} = ${quoted(memberId)}`;

@@ -5,7 +5,7 @@ import type { AnswerState } from "../generation.ts";
 import { requestLog } from "../request-context.ts";
 import { onAnswerEvent } from "../store/answer-wakeups.ts";
 import { answerEvents } from "../store/answers.ts";
-import { type AnswerEnd, type Cursor, FINAL_STATUSES, formatCursor } from "./events.ts";
+import { type AnswerEnd, type Cursor, formatCursor, isFinalStatus } from "./events.ts";
 import { type FinishedAnswer, finishedAnswerHtml } from "./render.ts";
 
 /**
@@ -191,7 +191,7 @@ async function follow(
       // Gone with its conversation (deleted meanwhile): nothing more will be written.
       if (answer === null) return send(endEvent(GONE, locale));
       // The end push may still be on its way, with text this stream has not sent: the CMS's copy is the answer.
-      if (answer && FINAL_STATUSES.has(answer.status)) return send(endEvent(answer, locale));
+      if (answer && isFinalStatus(answer.status)) return send(endEvent(answer, locale));
     }
     if (heartbeatDue()) send(": keep-alive\n\n");
     await pause(state?.state === "queued" ? QUEUED_POLL_MS : ACTIVE_POLL_MS);

@@ -1,6 +1,6 @@
 import { isDocumentId } from "@inkstone/config";
 import type { APIRoute } from "astro";
-import { type Cursor, FINAL_STATUSES, parseCursor, START } from "../../../../lib/ask/events.ts";
+import { type Cursor, isFinalStatus, parseCursor, START } from "../../../../lib/ask/events.ts";
 import { answerStream, endedStream } from "../../../../lib/ask/stream.ts";
 import { myConversation } from "../../../../lib/cms/conversations.ts";
 import { CmsError, errorBody } from "../../../../lib/cms/errors.ts";
@@ -49,7 +49,7 @@ export const GET: APIRoute = async (context) => {
   // A CMS that is down, or a session it no longer honours, is the errors middleware's to answer (503, 401).
   const answer = await readAnswer();
   if (!answer) return refuse(404, "not_found", a.answerNotFound);
-  if (FINAL_STATUSES.has(answer.status)) return endedStream(answer, locale);
+  if (isFinalStatus(answer.status)) return endedStream(answer, locale);
   return answerStream({
     answerId,
     locale,

@@ -1,6 +1,6 @@
 import { isDocumentId } from "@inkstone/config";
 import type { APIRoute } from "astro";
-import { FINAL_STATUSES } from "../../../../lib/ask/events.ts";
+import { isFinalStatus } from "../../../../lib/ask/events.ts";
 import { deleteConversation, myConversation } from "../../../../lib/cms/conversations.ts";
 import { CmsError } from "../../../../lib/cms/errors.ts";
 import { cmsFailed, done, failed, memberRequest } from "../../../../lib/endpoint.ts";
@@ -38,7 +38,7 @@ export const POST: APIRoute = async (context) => {
   const after = next.includes(id) ? list : next;
   try {
     const conversation = await myConversation(session.jwt, id);
-    const pending = conversation.messages.filter((m) => m.role === "answer" && !FINAL_STATUSES.has(m.status));
+    const pending = conversation.messages.filter((m) => m.role === "answer" && !isFinalStatus(m.status));
     try {
       await cancelAll(
         pending.map((m) => m.documentId),
