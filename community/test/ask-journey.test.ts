@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type CmsApi, cmsApi, PASSWORD } from "../../cms/test/cms-api.ts";
 import { ROOT } from "../../scripts/stack/paths.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
@@ -113,11 +113,10 @@ describe.skipIf(!chromium)("Ask Inkstone in a real browser", () => {
     });
     // Answers are drawn from the search index, which the CMS fills from its outbox.
     const reader = new Visitor(base);
-    await expect
-      .poll(async () => (await reader.get("/en/search?q=tidal")).text.includes(`/en/a/${article.slug}`), {
-        timeout: 30_000,
-      })
-      .toBe(true);
+    await vi.waitFor(
+      async () => expect((await reader.get("/en/search?q=tidal")).text).toContain(`/en/a/${article.slug}`),
+      { timeout: 30_000, interval: 500 },
+    );
     browser = await launchChromium(String(chromium));
     members.ada = await member("ada-asks");
     members.bo = await member("bo-asks");
