@@ -5,7 +5,7 @@ import { join as joinPath } from "node:path";
 import { webhookHeaders } from "@inkstone/config/webhook";
 import pg from "pg";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type CmsApi, cmsApi, PASSWORD } from "../../cms/test/cms-api.ts";
 import { hasJava, htmlErrors } from "../../scripts/quality/vnu.ts";
 import type { StackEnv } from "../../scripts/stack/apps.ts";
@@ -83,13 +83,14 @@ afterAll(async () => {
   await web?.close();
 });
 
-/** Resolves once `check` is true, asking every half second; throws after `timeoutMs` (expect.poll is for tests). */
+/** Resolves once `check` is true, asking every half second; throws after `timeoutMs` (works in hooks too). */
 async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not so within ${timeoutMs} ms: ${check}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`not so yet: ${check}`);
+    },
+    { timeout: timeoutMs, interval: 500 },
+  );
 }
 
 /** Addresses from 198.18.0.0/15 (set aside for tests): each visitor its own, as the trusted proxy reports it. */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cmsApi } from "../../cms/test/cms-api.ts";
 import { citedBody, publishArticle } from "../../community/test/support/content.ts";
 import { type Chrome, findChromium, launchChrome } from "../quality/chrome.ts";
-import { type Bars, CATEGORIES, formatReport, measurePage, shortfalls } from "../quality/lighthouse.ts";
+import { type Bars, CATEGORIES, formatReport, measurePage, quietMachine, shortfalls } from "../quality/lighthouse.ts";
 import { hasJava, htmlErrors } from "../quality/vnu.ts";
 import { serveSite } from "../stack/site-server.ts";
 import { startTestApps } from "./services.ts";
@@ -216,6 +216,8 @@ describe.skipIf(!chromium || !java)("page quality", () => {
     );
 
     light = await launchChrome(chromium as string);
+    // This file runs right after the suite: its last processes winding down are not the pages' slowness.
+    await quietMachine(90_000);
   });
 
   afterAll(async () => {
