@@ -97,7 +97,7 @@ export type Measurement = {
 };
 
 /** How many times a page is measured at most while Performance alone misses its bar. */
-export const MAX_RUNS = 5;
+export const MAX_RUNS = 8;
 
 /**
  * Waits (at most `maxMs`) until the machine is mostly idle: the 1-minute load average under half its cores. What ran
