@@ -93,6 +93,8 @@ async function assertPortsFree(env: NodeJS.ProcessEnv, launcher: LauncherEnv): P
     ["meilisearch", launcher.MEILI_PORT, "MEILI_PORT or MEILI_URL", !env.MEILI_URL],
     ["temporal", launcher.TEMPORAL_PORT, "TEMPORAL_PORT or TEMPORAL_ADDRESS", !env.TEMPORAL_ADDRESS],
     ["temporal-ui", launcher.TEMPORAL_UI_PORT, "TEMPORAL_UI_PORT or TEMPORAL_ADDRESS", !env.TEMPORAL_ADDRESS],
+    ["mail", launcher.SMTP_PORT, "SMTP_PORT or SMTP_HOST", !launcher.SMTP_HOST],
+    ["mail-ui", launcher.MAIL_WEB_PORT, "MAIL_WEB_PORT or SMTP_HOST", !launcher.SMTP_HOST],
     ["cms", launcher.CMS_PORT, "CMS_PORT", true],
     ["community", launcher.COMMUNITY_PORT, "COMMUNITY_PORT", true],
     ["site", launcher.SITE_PORT, "SITE_PORT", true],
@@ -129,6 +131,8 @@ try {
       meilisearch: launcher.MEILI_PORT,
       temporal: launcher.TEMPORAL_PORT,
       temporalUi: launcher.TEMPORAL_UI_PORT,
+      smtp: launcher.SMTP_PORT,
+      mailWeb: launcher.MAIL_WEB_PORT,
     },
     onStatus: (row) => say(`  ✓ ${row.service} ready (${seconds(Date.now() - started)})`),
   });
@@ -141,6 +145,7 @@ try {
   say(
     `\nInkstone is up in ${seconds(Date.now() - started)}. Community: ${stack.env.COMMUNITY_URL}  Docs: ${stack.env.SITE_URL}`,
   );
+  if (stack.infra.mailWebUrl) say(`Mail Inkstone sends is caught, not delivered: read it at ${stack.infra.mailWebUrl}`);
   say("Press Ctrl-C to stop everything.");
 
   const death = await stack.died;

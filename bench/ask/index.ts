@@ -77,13 +77,21 @@ try {
     dataDir: dir,
     logDir,
     secrets: ephemeralSecrets(),
-    ports: { postgres: await freePort(), meilisearch: await freePort(), temporal: await freePort() },
+    ports: {
+      postgres: await freePort(),
+      meilisearch: await freePort(),
+      temporal: await freePort(),
+      smtp: await freePort(),
+      mailWeb: await freePort(),
+    },
     env: {
       CMS_PORT: String(await freePort()),
       COMMUNITY_PORT: String(await freePort()),
       WORKER_METRICS_PORT: String(await freePort()),
       // The bench stands in for a proxy: each member comes from an address of its own.
       TRUSTED_PROXIES: "127.0.0.1",
+      // Its members sign up and ask at once, with no inbox to confirm their address from.
+      MEMBER_EMAIL_VERIFICATION: "off",
       OPENAI_BASE_URL: model.url,
       OPENAI_API_KEY: "bench",
       OPENAI_MODEL: "bench-model",

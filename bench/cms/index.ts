@@ -22,7 +22,13 @@ const stack = await startStack({
   dataDir: dir,
   logDir,
   secrets: ephemeralSecrets(),
-  ports: { postgres: await freePort(), meilisearch: await freePort(), temporal: await freePort() },
+  ports: {
+    postgres: await freePort(),
+    meilisearch: await freePort(),
+    temporal: await freePort(),
+    smtp: await freePort(),
+    mailWeb: await freePort(),
+  },
   env: { CMS_PORT: String(await freePort()) },
   apps: ["cms"],
 });

@@ -118,12 +118,20 @@ try {
     dataDir: dir,
     logDir,
     secrets: ephemeralSecrets(),
-    ports: { postgres: await freePort(), meilisearch: await freePort(), temporal: await freePort() },
+    ports: {
+      postgres: await freePort(),
+      meilisearch: await freePort(),
+      temporal: await freePort(),
+      smtp: await freePort(),
+      mailWeb: await freePort(),
+    },
     env: {
       CMS_PORT: String(await freePort()),
       COMMUNITY_PORT: String(await freePort()),
       // The bench stands in for a proxy in front of the community: sign-ups come from many client addresses.
       TRUSTED_PROXIES: "127.0.0.1",
+      // Its members sign up and start generations at once, with no inbox to confirm their address from.
+      MEMBER_EMAIL_VERIFICATION: "off",
       ...(llm && {
         OPENAI_BASE_URL: llm.url,
         OPENAI_API_KEY: "bench",

@@ -1,4 +1,5 @@
 import { env as cmsEnv } from "../src/env.ts";
+import { mailProvider } from "../src/lib/mail/transport.ts";
 import { MAX_BYTES } from "../src/lib/uploads/limits.ts";
 import { uploadProvider } from "../src/lib/uploads/storage.ts";
 
@@ -23,4 +24,6 @@ export default () => ({
       security: { deniedTypes: [] },
     },
   },
+  // Mail goes out through SMTP (src/lib/mail/transport.ts); everything Inkstone sends is queued in its outbox first.
+  email: { config: mailProvider(cmsEnv()) },
 });

@@ -4,11 +4,15 @@ import { type CmsEnv, cmsEnv, SERVICE_VARIABLES, variables } from "@inkstone/con
 // build (here and in the Docker image) gets placeholders for every variable without a default instead of real ones.
 // The placeholder satisfies every secret rule at once: long enough, upper and lower case letters and a digit.
 const PLACEHOLDER = "Admin-build-placeholder-0123456789abcdefgh";
-const BUILD_PLACEHOLDERS = Object.fromEntries(
-  SERVICE_VARIABLES.cms
-    .filter((name) => !variables[name].safeParse(undefined).success)
-    .map((name) => [name, PLACEHOLDER]),
-);
+const BUILD_PLACEHOLDERS = {
+  ...Object.fromEntries(
+    SERVICE_VARIABLES.cms
+      .filter((name) => !variables[name].safeParse(undefined).success)
+      .map((name) => [name, PLACEHOLDER]),
+  ),
+  // Nothing is mailed while building, so the build needs no SMTP server.
+  MEMBER_EMAIL_VERIFICATION: "off",
+};
 
 /** The CMS's validated environment; a bad or missing value stops Strapi with a message naming the variable. */
 export function env(): CmsEnv {

@@ -6,6 +6,8 @@ import { recount } from "./lib/counts.ts";
 import { startHousekeeping, stopHousekeeping } from "./lib/housekeeping.ts";
 import { guardMemberIdentities } from "./lib/identities.ts";
 import { log } from "./lib/log.ts";
+import { startDigests, stopDigests } from "./lib/mail/notifications.ts";
+import { startMailer, stopMailer } from "./lib/mail/outbox.ts";
 import { endSessionsOnBlock } from "./lib/member-blocking.ts";
 import { createProfilesForNewMembers } from "./lib/members.ts";
 import { surviveDatabaseOutages } from "./lib/outage-guard.ts";
@@ -59,6 +61,8 @@ export default {
   /** Stops the search sync after its drain in progress, so no lease is left hanging on shutdown. */
   async destroy() {
     await stopHousekeeping();
+    await stopDigests();
+    await stopMailer();
     await stopSearchSync();
   },
 
@@ -85,6 +89,8 @@ export default {
     await ensureAvatarFolder(strapi);
     startSearchSync(strapi);
     startHousekeeping(strapi);
+    startMailer(strapi);
+    startDigests(strapi);
     guardMemberIdentities(strapi);
     endSessionsOnBlock(strapi);
     createProfilesForNewMembers(strapi);

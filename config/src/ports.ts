@@ -9,6 +9,8 @@ export const DEFAULT_PORTS = {
   site: 4173,
   workerMetrics: 9464,
   temporalCodec: 8234,
+  smtp: 1025,
+  mailWeb: 1080,
 } as const;
 
 export type ServiceName = keyof typeof DEFAULT_PORTS;

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type EnvSource, parseEnv } from "./parse-env.ts";
+import { ConfigError, type EnvSource, parseEnv } from "./parse-env.ts";
 import { type VariableName, type Variables, variables } from "./variables.ts";
 
 function pick<K extends VariableName>(keys: readonly K[]): Pick<Variables, K> {
@@ -41,6 +41,14 @@ export const SERVICE_VARIABLES = {
     "ADMIN_EMAIL",
     "ADMIN_PASSWORD",
     "SEED_DEMO_CONTENT",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_SECURE",
+    "SMTP_USERNAME",
+    "SMTP_PASSWORD",
+    "MAIL_FROM",
+    "MAIL_DIGEST_CHECK_SECONDS",
+    "MEMBER_EMAIL_VERIFICATION",
   ],
   community: [
     "NODE_ENV",
@@ -107,6 +115,9 @@ export const SERVICE_VARIABLES = {
     "CMS_PORT",
     "COMMUNITY_PORT",
     "SITE_PORT",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "MAIL_WEB_PORT",
   ],
 } as const satisfies Record<string, readonly VariableName[]>;
 
@@ -119,7 +130,15 @@ export type SiteEnv = Env<(typeof SERVICE_VARIABLES.site)[number]>;
 export type LauncherEnv = Env<(typeof SERVICE_VARIABLES.launcher)[number]>;
 
 /** The CMS's environment; throws a ConfigError naming every bad variable. */
-export const cmsEnv = (source?: EnvSource): CmsEnv => parseEnv("cms", pick(SERVICE_VARIABLES.cms), source);
+export const cmsEnv = (source?: EnvSource): CmsEnv => {
+  const parsed = parseEnv("cms", pick(SERVICE_VARIABLES.cms), source);
+  // Confirmation links travel by mail: requiring them with nowhere to send them would lock every new member out.
+  if (parsed.MEMBER_EMAIL_VERIFICATION === "required" && !parsed.SMTP_HOST)
+    throw new ConfigError("cms", [
+      "MEMBER_EMAIL_VERIFICATION: required needs SMTP_HOST, the server that sends the confirmation links (set SMTP_HOST, or MEMBER_EMAIL_VERIFICATION=off)",
+    ]);
+  return parsed;
+};
 
 /** The community's environment; throws a ConfigError naming every bad variable. */
 export const communityEnv = (source?: EnvSource): CommunityEnv =>

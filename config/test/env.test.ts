@@ -52,10 +52,18 @@ describe("service env functions", () => {
       CMS_PORT: "8080",
       CMS_URL: "https://cms.example.org/",
       DATABASE_URL: "postgresql://u:p@db:5432/x",
+      SMTP_HOST: "smtp.example.org",
     });
     expect(env.CMS_PORT).toBe(8080);
+    expect(env.MEMBER_EMAIL_VERIFICATION).toBe("required");
     expect(env.CMS_URL).toBe("https://cms.example.org");
     expect(env.APP_KEYS).toEqual(["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"]);
+  });
+
+  it("refuses to require e-mail confirmation with nowhere to send the links", () => {
+    const error = configError(() => cmsEnv({ ...secrets, SMTP_HOST: "" }));
+    expect(error.message).toMatch(/MEMBER_EMAIL_VERIFICATION: required needs SMTP_HOST/);
+    expect(cmsEnv({ ...secrets, MEMBER_EMAIL_VERIFICATION: "off" }).SMTP_HOST).toBeUndefined();
   });
 
   it("treats empty values as unset", () => {

@@ -1,12 +1,13 @@
-// The fault drill's own Inkstone: PostgreSQL, Meilisearch and Temporal started by the launcher's code in a folder of
-// its own, the CMS, the worker, two community replicas and the community's nginx proxy in front of them. Every
-// dependency can be stopped, killed and started again while the rest keeps running.
+// The fault drill's own Inkstone: PostgreSQL, Meilisearch, Temporal and the mail catcher started by the launcher's
+// code in a folder of its own, the CMS, the worker, two community replicas and the community's nginx proxy in front
+// of them. Every dependency but the mail catcher can be stopped, killed and started again while the rest keeps running.
 import { join } from "node:path";
 import { COMMUNITY_DATABASE_NAME, DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_USER } from "@inkstone/config";
 import { ensureApiKeys } from "@inkstone/search";
 import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
 import { APPS, type AppName, type AppSpec, appProcess, type StackEnv } from "../stack/apps.ts";
 import type { Infra } from "../stack/infra.ts";
+import { startMailCatcher } from "../stack/mail.ts";
 import { startMeilisearch } from "../stack/meilisearch.ts";
 import { ensureDatabase, startPostgres, withDatabase } from "../stack/postgres.ts";
 import { ManagedProcess } from "../stack/process.ts";
@@ -100,14 +101,18 @@ export async function startDrillStack(dir: string): Promise<DrillStack> {
     cms: await freePort(),
     replicas: [await freePort(), await freePort()] as const,
     metrics: await freePort(),
+    smtp: await freePort(),
+    mailWeb: await freePort(),
   };
   const started: Controlled[] = [];
   let proxy: RunningProxy | undefined;
   let web: Awaited<ReturnType<typeof startFixtureWeb>> | undefined;
+  let mail: ManagedProcess | undefined;
   const stop = async () => {
     for (const dep of started.reverse()) await dep.stop();
     await proxy?.stop();
     await web?.close();
+    await mail?.stop();
   };
   const startTracked = async (dep: Controlled) => {
     started.push(dep);
@@ -139,8 +144,12 @@ export async function startDrillStack(dir: string): Promise<DrillStack> {
       () => startTemporal({ dataDir: join(dir, "temporal"), port: ports.temporal, logDir }),
       async () => true,
     );
-    // The launcher's start functions return once each serves.
-    await Promise.all([startTracked(postgres), startTracked(meilisearch), startTracked(temporal)]);
+    // The launcher's start functions return once each serves. The mail catcher is not taken away: the CMS's mail
+    // (sign-up confirmations) only needs somewhere to go.
+    const catcher = async () => {
+      mail = await startMailCatcher({ dataDir: dir, smtpPort: ports.smtp, webPort: ports.mailWeb, logDir });
+    };
+    await Promise.all([startTracked(postgres), startTracked(meilisearch), startTracked(temporal), catcher()]);
     await ensureDatabase(admin, DEFAULT_DATABASE_NAME);
     await ensureDatabase(admin, COMMUNITY_DATABASE_NAME);
 
@@ -150,6 +159,9 @@ export async function startDrillStack(dir: string): Promise<DrillStack> {
       meiliUrl,
       meiliMasterKey: secrets.MEILI_MASTER_KEY,
       temporalAddress: `127.0.0.1:${ports.temporal}`,
+      smtpHost: "127.0.0.1",
+      smtpPort: ports.smtp,
+      mailWebUrl: `http://127.0.0.1:${ports.mailWeb}`,
       services: [],
       stop: async () => {},
     };
@@ -168,6 +180,8 @@ export async function startDrillStack(dir: string): Promise<DrillStack> {
       WORKER_METRICS_PORT: String(ports.metrics),
       // The sources are the stand-in web on loopback.
       FETCH_ALLOW_PRIVATE: "true",
+      // The load's members comment and generate as soon as they sign up, with no inbox to confirm from.
+      MEMBER_EMAIL_VERIFICATION: "off",
     };
 
     const cms = new Controlled(

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_USER } from "@inkstone/config";
 import { errorMessage } from "@inkstone/config/logger";
 import pg from "pg";
+import { startMailCatcher } from "./mail.ts";
 import { startMeilisearch } from "./meilisearch.ts";
 import { ensureDatabase, startPostgres, withDatabase } from "./postgres.ts";
 import { MissingPrerequisite } from "./prerequisite.ts";
@@ -9,7 +10,7 @@ import type { ManagedProcess } from "./process.ts";
 import { startTemporal } from "./temporal.ts";
 import { httpAnswers, tcpAnswers } from "./wait.ts";
 
-export type InfraName = "postgres" | "meilisearch" | "temporal";
+export type InfraName = "postgres" | "meilisearch" | "temporal" | "mail";
 
 export type InfraService = {
   name: InfraName;
@@ -25,6 +26,11 @@ export type Infra = {
   meiliMasterKey: string;
   temporalAddress: string;
   temporalUiUrl?: string;
+  /** The SMTP server the CMS sends through: the local mail catcher, or SMTP_HOST. */
+  smtpHost: string;
+  smtpPort: number;
+  /** The mail catcher's web page and REST API; set only when we run the catcher. */
+  mailWebUrl?: string;
   services: InfraService[];
   /** Stops what was started here, in reverse order. */
   stop(): Promise<void>;
@@ -33,15 +39,26 @@ export type Infra = {
 export type InfraOptions = {
   dataDir: string;
   logDir: string;
-  ports: { postgres: number; meilisearch: number; temporal: number; temporalUi?: number };
+  /** Where the local servers listen; `smtp` and `mailWeb` are the mail catcher's. */
+  ports: {
+    postgres: number;
+    meilisearch: number;
+    temporal: number;
+    temporalUi?: number;
+    smtp: number;
+    mailWeb: number;
+  };
   meiliMasterKey: string;
-  /** Where DATABASE_URL, MEILI_URL and TEMPORAL_ADDRESS are looked up; a given URL means "use it, don't start one". */
+  /**
+   * Where DATABASE_URL, MEILI_URL, TEMPORAL_ADDRESS and SMTP_HOST (with SMTP_PORT) are looked up; a given one means
+   * "use it, don't start one".
+   */
   env?: NodeJS.ProcessEnv;
   /** Called as each service becomes ready. */
   onReady?: (service: InfraService) => void;
 };
 
-/** Uses the infrastructure the environment points at and starts the rest locally, all three at once. */
+/** Uses the infrastructure the environment points at and starts the rest locally, all at once. */
 export async function startInfra(options: InfraOptions): Promise<Infra> {
   const env = options.env ?? process.env;
   const services: InfraService[] = [];
@@ -107,7 +124,29 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
     return ready({ name: "temporal", url: `127.0.0.1:${options.ports.temporal}`, process });
   };
 
-  const results = await Promise.allSettled([postgres(), meilisearch(), temporal()]);
+  const smtpHost = env.SMTP_HOST?.trim();
+  const smtpPort = smtpHost && env.SMTP_PORT?.trim() ? Number(env.SMTP_PORT) : options.ports.smtp;
+  const mail = async () => {
+    if (smtpHost) {
+      if (!Number.isInteger(smtpPort) || smtpPort < 1 || smtpPort > 65_535)
+        throw new MissingPrerequisite(`SMTP_PORT=${env.SMTP_PORT} is not a port (1–65535).`);
+      if (!(await tcpAnswers(smtpHost, smtpPort)))
+        throw new MissingPrerequisite(
+          `SMTP_HOST=${smtpHost} does not accept connections on port ${smtpPort} (SMTP_PORT). ` +
+            "Fix them, or unset SMTP_HOST to use the local mail catcher.",
+        );
+      return ready({ name: "mail", url: `smtp://${smtpHost}:${smtpPort}` });
+    }
+    const process = await startMailCatcher({
+      dataDir: options.dataDir,
+      smtpPort: options.ports.smtp,
+      webPort: options.ports.mailWeb,
+      logDir: options.logDir,
+    });
+    return ready({ name: "mail", url: `smtp://127.0.0.1:${options.ports.smtp}`, process });
+  };
+
+  const results = await Promise.allSettled([postgres(), meilisearch(), temporal(), mail()]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure) {
     await stop();
@@ -122,6 +161,9 @@ export async function startInfra(options: InfraOptions): Promise<Infra> {
     ...(env.TEMPORAL_ADDRESS || options.ports.temporalUi === undefined
       ? {}
       : { temporalUiUrl: `http://127.0.0.1:${options.ports.temporalUi}` }),
+    smtpHost: smtpHost || "127.0.0.1",
+    smtpPort,
+    ...(smtpHost ? {} : { mailWebUrl: `http://127.0.0.1:${options.ports.mailWeb}` }),
     services,
     stop,
   };

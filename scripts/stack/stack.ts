@@ -13,14 +13,21 @@ import { waitUntil } from "./wait.ts";
 
 export type ServiceName = InfraName | AppName;
 
-export type StatusRow = { service: ServiceName | "temporal-ui"; url: string; state: string };
+export type StatusRow = { service: ServiceName | "temporal-ui" | "mail-ui"; url: string; state: string };
 
 export type StackOptions = {
   dataDir: string;
   logDir: string;
   secrets: Secrets;
-  /** Infrastructure ports when started locally (app ports come from the variables). */
-  ports: { postgres: number; meilisearch: number; temporal: number; temporalUi?: number };
+  /** Infrastructure ports when started locally (app ports come from the variables); smtp and mailWeb: the catcher's. */
+  ports: {
+    postgres: number;
+    meilisearch: number;
+    temporal: number;
+    temporalUi?: number;
+    smtp: number;
+    mailWeb: number;
+  };
   /** The user's environment: given URLs are used instead of local servers, given variables win over defaults. */
   env?: NodeJS.ProcessEnv;
   /** Which apps to run; all by default. */
@@ -91,6 +98,10 @@ export function stackEnv(infra: Infra, secrets: Secrets, userEnv: NodeJS.Process
     ...(keys ? { MEILI_ADMIN_KEY: keys.adminKey, MEILI_SEARCH_KEY: keys.searchKey } : {}),
     TEMPORAL_ADDRESS: infra.temporalAddress,
     ...(infra.temporalUiUrl ? { TEMPORAL_UI_URL: infra.temporalUiUrl } : {}),
+    SMTP_HOST: infra.smtpHost,
+    SMTP_PORT: String(infra.smtpPort),
+    // The local catcher takes plain SMTP without a login: settings meant for a real server do not apply to it.
+    ...(infra.mailWebUrl ? { SMTP_SECURE: "false", SMTP_USERNAME: undefined, SMTP_PASSWORD: undefined } : {}),
   };
 }
 
@@ -138,6 +149,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     onReady: (s) => report({ service: s.name, url: s.url, state: s.process ? "healthy" : "healthy (external)" }),
   });
   if (infra.temporalUiUrl) report({ service: "temporal-ui", url: infra.temporalUiUrl, state: "healthy" });
+  // Nothing is delivered from here: every mail the CMS sends lands in the catcher, to be read on this page.
+  if (infra.mailWebUrl) report({ service: "mail-ui", url: infra.mailWebUrl, state: "healthy (MailDev)" });
 
   // The CMS and the community get narrower keys than the master key, which stays with the launcher.
   const keys =

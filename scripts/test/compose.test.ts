@@ -175,14 +175,30 @@ describe("docker-compose.yml", () => {
     for (const [name, svc] of Object.entries(services)) expect(svc.container_name, name).toBeUndefined();
   });
 
-  it("publishes the community's proxy, the CMS, the docs site and the Temporal UI only, the CMS and the UI on loopback", () => {
+  it("publishes the community's proxy, the CMS, the docs site and the Temporal and mail UIs only, the last three on loopback", () => {
     const published = Object.entries(services).filter(([, svc]) => (svc.ports ?? []).length > 0);
-    expect(published.map(([name]) => name).sort()).toEqual(["cms", PROXY, "site", "temporal-ui"]);
-    for (const name of ["cms", "temporal-ui"])
+    expect(published.map(([name]) => name).sort()).toEqual(["cms", PROXY, "mail", "site", "temporal-ui"]);
+    for (const name of ["cms", "temporal-ui", "mail"])
       for (const entry of service(name).ports ?? []) expect(String(entry), name).toMatch(/^127\.0\.0\.1:/);
     // Temporal's own port is never published, and its UI (no login) runs only on the operator's request.
     expect(service("temporal").ports ?? []).toEqual([]);
     expect(service("temporal-ui").profiles).toEqual(["ops"]);
+  });
+
+  it("runs the mail catcher only in the dev profile, and the CMS sends through SMTP_HOST, which nothing defaults", () => {
+    const mail = service("mail");
+    expect(mail.profiles).toEqual(["dev"]);
+    expect(mail.image, "a catcher at a pinned version").toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
+    // Only its web page (no login) is published, on loopback, at the launcher's port for it.
+    expect((mail.ports ?? []).map(publishedAs)).toEqual([`127.0.0.1:\${MAIL_WEB_PORT:-${defaultOf("MAIL_WEB_PORT")}}`]);
+    expect((mail.ports ?? []).map(targetPort)).toEqual(["8025"]);
+    // Production gives its own server: the catcher is never the default, and nothing waits for it (not always there).
+    expect(environmentOf(service("cms")).SMTP_HOST).toBe(`\${SMTP_HOST:-}`);
+    for (const [name, svc] of Object.entries(services))
+      expect(Object.keys(svc.depends_on ?? {}), name).not.toContain("mail");
+    // With the dev profile, SMTP_HOST=mail and the default SMTP_PORT reach the catcher's SMTP port.
+    expect(String(defaultOf("SMTP_PORT"))).toBe("1025");
+    expect(text).toMatch(/SMTP_HOST=mail\b/);
   });
 
   it("registers, and waits for, the Temporal namespace the apps use", () => {

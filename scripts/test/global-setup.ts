@@ -1,5 +1,5 @@
-// Vitest global setup: real PostgreSQL, Meilisearch and Temporal, started once per run on free ports with the
-// launcher's own code, in a temporary folder removed afterwards. Test files get isolation from ./services.ts.
+// Vitest global setup: real PostgreSQL, Meilisearch, Temporal and mail catcher, started once per run on free ports
+// with the launcher's own code, in a temporary folder removed afterwards. Test files get isolation from ./services.ts.
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,10 @@ export type TestInfra = {
   meiliUrl: string;
   meiliMasterKey: string;
   temporalAddress: string;
+  /** The mail catcher (MailDev): what the CMS sends through, and where ./mailbox.ts reads what it caught. */
+  smtpHost: string;
+  smtpPort: number;
+  mailWebUrl: string;
   /** Where test processes write their logs (kept with KEEP_TEST_DATA=1). */
   logDir: string;
   /** One file per app process a test started, named by its pid: the teardown's safety net. */
@@ -55,22 +59,38 @@ async function startServices(): Promise<{ infra: TestInfra; stop(): Promise<void
   const infra = await startInfra({
     dataDir: dir,
     logDir,
-    ports: { postgres: await freePort(), meilisearch: await freePort(), temporal: await freePort() },
+    ports: {
+      postgres: await freePort(),
+      meilisearch: await freePort(),
+      temporal: await freePort(),
+      smtp: await freePort(),
+      mailWeb: await freePort(),
+    },
     meiliMasterKey: ephemeralSecrets().MEILI_MASTER_KEY,
     // Tests always run their own servers, whatever the developer's shell points at.
     env: {},
   });
   // Build every stale app now, before any test file runs: a build in the middle of the run would take the CPU from
   // tests that measure queues and timeouts (two cores). Files still check, under a lock, in case one is run alone.
-  await buildStale(APPS, logDir, (app, state) => {
-    if (state === "building") console.log(`Building ${app.name} for the tests…`);
-  });
+  try {
+    await buildStale(APPS, logDir, (app, state) => {
+      if (state === "building") console.log(`Building ${app.name} for the tests…`);
+    });
+  } catch (error) {
+    // No teardown runs when the setup fails: the servers would outlive the run.
+    await infra.stop();
+    throw error;
+  }
   return {
     infra: {
       databaseUrl: infra.databaseUrl,
       meiliUrl: infra.meiliUrl,
       meiliMasterKey: infra.meiliMasterKey,
       temporalAddress: infra.temporalAddress,
+      smtpHost: infra.smtpHost,
+      smtpPort: infra.smtpPort,
+      // Always set: with an empty environment the catcher is ours.
+      mailWebUrl: String(infra.mailWebUrl),
       logDir,
       pidDir: join(dir, "pids"),
     },

@@ -32,6 +32,8 @@ describe("npm start", () => {
     "SITE_PORT",
     "WORKER_METRICS_PORT",
     "TEMPORAL_CODEC_PORT",
+    "SMTP_PORT",
+    "MAIL_WEB_PORT",
   ].filter((name) => name in variables);
   let ports: Record<string, number> = {};
   beforeAll(async () => {
@@ -112,7 +114,18 @@ describe("npm start", () => {
     const stack = descendants(first.child.pid as number);
     for (const info of stack) seen.set(info.pid, info);
 
-    for (const service of ["postgres", "meilisearch", "temporal", "temporal-ui", "cms", "worker", "community", "site"])
+    for (const service of [
+      "postgres",
+      "meilisearch",
+      "temporal",
+      "temporal-ui",
+      "mail",
+      "mail-ui",
+      "cms",
+      "worker",
+      "community",
+      "site",
+    ])
       expect(first.output()).toMatch(new RegExp(`^\\s+${service}\\s+\\S.*\\shealthy`, "m"));
 
     const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(10_000) });
@@ -124,6 +137,8 @@ describe("npm start", () => {
     expect((await get(`http://127.0.0.1:${ports.SITE_PORT}/`)).status).toBe(200);
     expect((await get(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
     expect(await (await get(`http://127.0.0.1:${ports.MEILI_PORT}/health`)).json()).toEqual({ status: "available" });
+    expect(await (await get(`http://127.0.0.1:${ports.MAIL_WEB_PORT}/api/healthz`)).json()).toBe(true);
+    expect(first.output()).toContain(`read it at http://127.0.0.1:${ports.MAIL_WEB_PORT}`);
 
     // Uploaded images are kept with the rest of the data, not in the working tree.
     uploadedUrl = await uploadAsEditor();
@@ -203,6 +218,7 @@ describe("npm start", () => {
         "postgres",
         "meilisearch",
         "temporal",
+        "maildev",
         "strapi",
         "worker.js",
         "community/server/main.ts",

@@ -94,6 +94,12 @@ export async function startTestApps(apps: readonly AppName[], overrides: StackEn
     WORKER_METRICS_PORT: String(metricsPort),
     // …and each CMS its own uploads folder, in the run's temporary folder rather than the working tree.
     CMS_PUBLIC_DIR: join(infra.logDir, "..", "cms-public", id),
+    // Every CMS mails the run's catcher (./mailbox.ts reads it).
+    SMTP_HOST: infra.smtpHost,
+    SMTP_PORT: String(infra.smtpPort),
+    // Most files test other things, and their members comment and generate right after signing up; the account
+    // tests confirm addresses through the catcher and override this with "required".
+    MEMBER_EMAIL_VERIFICATION: "off",
     ...overrides,
   };
   const started: ManagedProcess[] = [];

@@ -1,6 +1,8 @@
 import type { Core } from "@strapi/strapi";
+import { pruneSpentLinks } from "./accounts/links.ts";
 import { type Chore, startChore } from "./chore.ts";
 import { log } from "./log.ts";
+import { pruneSentMail } from "./mail/outbox.ts";
 import { pruneExpiredSessions } from "./member-sessions.ts";
 import { pruneSigninThrottle } from "./signin-throttle.ts";
 
@@ -10,7 +12,7 @@ const SWEEP_EVERY_MS = 10 * 60 * 1000;
 let chore: Chore | undefined;
 
 /**
- * Deletes expired member sessions and sign-in throttle rows too old to count, now and every ten minutes. Nothing is
+ * Deletes expired member sessions, sign-in throttle rows too old to count, spent mail links and sent mail, now and every ten minutes. Nothing is
  * lost when a sweep fails: expired sessions are refused when read anyway.
  */
 export function startHousekeeping(strapi: Core.Strapi): void {
@@ -18,7 +20,10 @@ export function startHousekeeping(strapi: Core.Strapi): void {
     const db = strapi.db.connection;
     const sessions = await pruneExpiredSessions(db);
     const throttle = await pruneSigninThrottle(db);
-    if (sessions || throttle) log().debug({ sessions, throttle }, "Housekeeping: pruned expired rows.");
+    const links = await pruneSpentLinks(db);
+    const mail = await pruneSentMail(db);
+    if (sessions || throttle || links || mail)
+      log().debug({ sessions, throttle, links, mail }, "Housekeeping: pruned expired rows.");
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Core } from "@strapi/strapi";
+import { mailNotification } from "./mail/notifications.ts";
 
 export type NotificationKind =
   | "comment_on_article"
@@ -23,7 +24,7 @@ export type NewNotification = {
   message: string;
 };
 
-/** Records a notification for its recipient; nobody is notified of their own action. */
+/** Records a notification for its recipient and mails it if they asked for that; nobody is notified of their own action. */
 export async function notify(strapi: Core.Strapi, notification: NewNotification): Promise<void> {
   const recipient = Number(notification.recipientId);
   const actor = notification.actorId == null ? null : Number(notification.actorId);
@@ -42,4 +43,5 @@ export async function notify(strapi: Core.Strapi, notification: NewNotification)
       read: false,
     },
   });
+  await mailNotification(strapi, { recipientId: recipient, kind: notification.kind, message: notification.message });
 }

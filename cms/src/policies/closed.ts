@@ -1,12 +1,14 @@
 import { errors } from "@strapi/utils";
 
+const FILES =
+  "Files are not uploaded or managed through this route: editors use the admin panel's media library, members their settings page.";
+
 /**
  * A content-API route nobody may use, whatever permissions a role is given in the admin panel: Strapi's own upload
- * routes (`/api/upload*`). Editors upload in the admin panel; members set their avatar through
- * `/api/profiles/me/avatar`, which checks the image the same way.
+ * routes (`/api/upload*`; editors upload in the admin panel, members set their avatar through
+ * `/api/profiles/me/avatar`) and users-permissions' own mail flows (Inkstone's are `/api/accounts/*`). The route's
+ * policy config may say where to go instead (`{ message }`).
  */
-export default () => {
-  throw new errors.ForbiddenError(
-    "Files are not uploaded or managed through this route: editors use the admin panel's media library, members their settings page.",
-  );
+export default (_context: unknown, config?: { message?: string }) => {
+  throw new errors.ForbiddenError(config?.message ?? FILES);
 };

@@ -20,10 +20,10 @@ export const changeEventSchema = z.discriminatedUnion("model", [
     articleDocumentId: documentIdSchema,
     locale: z.enum(LOCALES),
   }),
-  /** A member was blocked: the community ends their sessions' cached state and cancels their runs. */
+  /** A member was blocked or deleted their account: the community forgets their sessions and cancels their runs. */
   z.object({
     model: z.literal("member"),
-    event: z.literal("block"),
+    event: z.enum(["block", "delete"]),
     /** The member's users-permissions document id: their sessions' `userId` and their runs' creator id. */
     userId: documentIdSchema,
   }),

@@ -1,6 +1,9 @@
+import { DEFAULT_LOCALE, LOCALES, type Locale } from "@inkstone/config";
 import { errorMessage } from "@inkstone/config/logger";
 import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
+import { env } from "../../env.ts";
+import { welcome } from "../../lib/accounts/flows.ts";
 import {
   accountFor,
   isUniqueViolation,
@@ -10,6 +13,7 @@ import {
   usernameTaken,
 } from "../../lib/identities.ts";
 import { log } from "../../lib/log.ts";
+import { mailEnabled } from "../../lib/mail/transport.ts";
 import { reserveAttempt, settleAttempt } from "../../lib/signin-throttle.ts";
 
 type Ctx = {
@@ -20,11 +24,13 @@ type Ctx = {
 };
 type Action = (ctx: Ctx, next?: () => Promise<void>) => Promise<unknown>;
 type Controller = Record<string, Action>;
-type Route = { config?: { policies?: unknown[] } };
+type Route = { handler?: string; config?: { policies?: unknown[] } };
 type Plugin = {
   controllers: Record<string, (deps: { strapi: Core.Strapi }) => Controller>;
   routes: Record<string, { routes: Route[] }>;
 };
+
+const isLocale = (value: unknown): value is Locale => (LOCALES as readonly unknown[]).includes(value);
 
 /** users-permissions' answer to a wrong identifier or password: the one outcome the throttle counts. */
 const WRONG_CREDENTIALS = "Invalid identifier or password";
@@ -76,14 +82,19 @@ const throttledSignIn =
     }
   };
 
-/** Sign-up: the community's username rule, usernames unique in any case, e-mails normalised. */
+/**
+ * Sign-up: the community's username rule, usernames unique in any case, e-mails normalised. The community adds the
+ * page's `locale` (not a users-permissions field, so taken out): the member's mail is written in it, starting with
+ * the confirmation link sent here.
+ */
 const checkedRegister =
-  (register: Action): Action =>
+  (strapi: Core.Strapi, register: Action): Action =>
   async (ctx, next) => {
-    const body = ctx.request.body ?? {};
+    const { locale: given, ...body } = ctx.request.body ?? {};
     const username = typeof body.username === "string" ? body.username.trim() : body.username;
     if (typeof username !== "string" || !USERNAME_PATTERN.test(username))
       throw fieldError("username", `expected ${USERNAME_RULE}`);
+    if (given !== undefined && !isLocale(given)) throw fieldError("locale", `expected one of ${LOCALES.join(", ")}`);
     ctx.request.body = {
       ...body,
       username,
@@ -91,52 +102,46 @@ const checkedRegister =
     };
     // The case-insensitive check itself runs in the users lifecycle (lib/identities.ts), whatever creates the
     // account; two sign-ups racing for one name meet the unique index instead, answered the same way.
+    let result: unknown;
     try {
-      return await register(ctx, next);
+      result = await register(ctx, next);
     } catch (error) {
       if (isUniqueViolation(error)) throw usernameTaken();
       throw error;
     }
+    const user = (ctx as Ctx & { body?: { user?: { id?: number } } }).body?.user;
+    if (user?.id !== undefined && mailEnabled(env())) await welcome(strapi, user.id, given ?? DEFAULT_LOCALE);
+    return result;
   };
 
-/** E-mails looked up normalised, as they are stored. */
-const normalisedEmail =
-  (action: Action): Action =>
-  (ctx, next) => {
-    const body = ctx.request.body;
-    if (body && typeof body.email === "string") ctx.request.body = { ...body, email: normaliseEmail(body.email) };
-    return action(ctx, next);
-  };
-
-/**
- * Password reset by e-mail: when the message cannot be sent (Inkstone sets up no mail delivery by default), the
- * answer is the same `{ ok: true }` as for an address no account has — the route never tells whether an account
- * exists — and the failure is logged for the operator instead of answering 500.
- */
-const forgiving =
-  (forgotPassword: Action): Action =>
-  async (ctx, next) => {
-    try {
-      return await forgotPassword(ctx, next);
-    } catch (error) {
-      if (error instanceof errors.ApplicationError) throw error;
-      log().warn(
-        { error: errorMessage(error) },
-        "Password reset: the e-mail could not be sent; set up the email plugin's provider to offer resets.",
-      );
-      (ctx as Ctx & { body: unknown }).body = { ok: true };
-      return undefined;
-    }
-  };
+/** users-permissions' own mail flows, replaced by Inkstone's (src/api/account): links that expire, mail in the
+ * member's language, sessions ended on a reset. Their routes are closed so no second way around them stays open. */
+const REPLACED = new Set([
+  "auth.forgotPassword",
+  "auth.resetPassword",
+  "auth.changePassword",
+  "auth.sendEmailConfirmation",
+  "auth.emailConfirmation",
+]);
+const REPLACED_MESSAGE =
+  "Inkstone's own account routes handle this (/api/accounts: password reset and change, e-mail confirmation), through the community.";
 
 /**
  * users-permissions, narrowed to the community's door: every one of its content-API routes (sign-in, sign-up,
- * password and e-mail flows, OAuth, /users, roles and permissions) answers only the community's server (the
- * community-only policy); sign-in is throttled; sign-up follows the community's username rule.
+ * OAuth, /users, roles and permissions) answers only the community's server (the community-only policy), but its
+ * password and e-mail flows, which Inkstone replaces, answer nobody; sign-in is throttled; sign-up follows the
+ * community's username rule, starts the member unconfirmed and mails the confirmation link in their language.
  */
 export default (plugin: Plugin) => {
   for (const route of plugin.routes["content-api"]?.routes ?? []) {
-    route.config = { ...route.config, policies: ["global::community-only", ...(route.config?.policies ?? [])] };
+    const closed = route.handler && REPLACED.has(route.handler);
+    route.config = {
+      ...route.config,
+      policies: [
+        closed ? { name: "global::closed", config: { message: REPLACED_MESSAGE } } : "global::community-only",
+        ...(route.config?.policies ?? []),
+      ],
+    };
   }
   const auth = plugin.controllers.auth;
   if (!auth) throw new Error("users-permissions has no auth controller to extend");
@@ -148,9 +153,7 @@ export default (plugin: Plugin) => {
       controller[name] = make(action.bind(controller));
     };
     wrap("callback", (action) => throttledSignIn(deps.strapi, action));
-    wrap("register", checkedRegister);
-    wrap("forgotPassword", (action) => normalisedEmail(forgiving(action)));
-    wrap("sendEmailConfirmation", normalisedEmail);
+    wrap("register", (action) => checkedRegister(deps.strapi, action));
     return controller;
   };
   return plugin;

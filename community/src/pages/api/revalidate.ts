@@ -9,7 +9,7 @@ import { announce, deliveries } from "../../lib/store/replica.ts";
 const MAX_BODY = 10_000;
 
 /**
- * What a change means beyond the caches: a blocked member's sessions are forgotten on every replica (the CMS has
+ * What a change means beyond the caches: a blocked or deleted member's sessions are forgotten on every replica (the CMS has
  * deleted them), and their queued and running runs are cancelled.
  */
 async function act(change: ChangeEvent): Promise<Record<string, unknown>> {
@@ -18,7 +18,7 @@ async function act(change: ChangeEvent): Promise<Record<string, unknown>> {
   const cancelled = await generation().cancelRunsOf(change.userId);
   requestLog().info(
     { userId: change.userId, cancelled },
-    `member ${change.userId} blocked: cancelled ${cancelled} queued or running run(s)`,
+    `member ${change.userId} ${change.event === "block" ? "blocked" : "deleted"}: cancelled ${cancelled} queued or running run(s)`,
   );
   return { cancelled };
 }

@@ -2,6 +2,7 @@ import { documentIdSchema, LOCALES } from "@inkstone/config";
 import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
 import { z } from "zod";
+import { refusedUnverified } from "../../../lib/accounts/members.ts";
 import { lockArticle, recount } from "../../../lib/counts.ts";
 import { sanitizeCommentMarkdown } from "../../../lib/markdown.ts";
 import { currentProfile } from "../../../lib/members.ts";
@@ -29,7 +30,7 @@ type Ctx = {
   request: { body?: { data?: unknown } };
   query: unknown;
   params: { id?: string };
-  state: { user?: { id: number } };
+  state: { user?: { id: number; confirmed?: boolean | null } };
   body: unknown;
   status?: number;
 };
@@ -92,6 +93,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async create(ctx: Ctx) {
       const input = parse(createBody, ctx.request.body?.data);
       const profile = await currentProfile(strapi, ctx);
+      if (refusedUnverified(ctx)) return;
       const article = await publishedArticle(input.article, input.locale);
       const parent = input.parent
         ? await strapi.documents(COMMENT).findOne({ documentId: input.parent, populate: { author: true } })

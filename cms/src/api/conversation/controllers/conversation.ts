@@ -2,6 +2,7 @@ import { documentIdSchema } from "@inkstone/config";
 import type { Core } from "@strapi/strapi";
 import { errors } from "@strapi/utils";
 import { z } from "zod";
+import { refusedUnverified } from "../../../lib/accounts/members.ts";
 import {
   answerConflicts,
   CONVERSATION,
@@ -34,7 +35,7 @@ type Ctx = {
   request: { body?: { data?: unknown } };
   query: unknown;
   params: Record<string, string | undefined>;
-  state: { user?: { id: number } };
+  state: { user?: { id: number; confirmed?: boolean | null } };
   status?: number;
   body: unknown;
 };
@@ -102,6 +103,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const input = parse(createBody, ctx.request.body?.data);
       parse(noQuery, sentQuery(ctx.query));
       const profile = await currentProfile(strapi, ctx);
+      if (refusedUnverified(ctx)) return;
       await answerConflicts(ctx, async () => {
         const created = await strapi.db.transaction(async ({ trx }) => {
           await lockMemberConversations(trx, profile.id);
@@ -169,6 +171,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const input = parse(followUpBody, ctx.request.body?.data);
       parse(noQuery, sentQuery(ctx.query));
       const { profile, documentId } = await fromPath(ctx);
+      if (refusedUnverified(ctx)) return;
       await answerConflicts(ctx, async () => {
         const asked = await strapi.db.transaction(async ({ trx }) => {
           await lockConversation(trx, documentId);
