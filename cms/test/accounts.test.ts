@@ -242,7 +242,7 @@ describe("notification mail", () => {
     const token = new URL(oneClick).searchParams.get("token") ?? "";
     const altered = await link("unsubscribe", { token: `${token.slice(0, -1)}x` });
     expect(altered.body.error.details.code).toBe("link_invalid");
-    expect((await link("unsubscribe", { token })).body.data.scope).toBe("replies");
+    expect((await link("unsubscribe", { token })).body.data.category).toBe("replies");
     expect((await asMember(gi.jwt, "GET", "mail-preferences")).body.data.replies).toBe("never");
     expect((await comment(reader.jwt, article, "And one more thing.")).status).toBe(201);
 

@@ -177,17 +177,20 @@ export function done(context: APIContext, outcome: Outcome): Response {
   return seeOther(outcome.next);
 }
 
+/** Where a failed form goes back to, which form it was, its field messages, what was typed, an action to offer. */
+export type Back = {
+  next: string;
+  form?: string;
+  fields?: Record<string, string>;
+  values?: Record<string, string>;
+  action?: Flash["action"];
+};
+
 /**
  * A failed action: `{ error: { code, message } }` with the status for scripts; for browsers, the message (and field
  * messages, and what was typed) go back to the page with the form.
  */
-export function failed(
-  context: APIContext,
-  status: number,
-  code: string,
-  message: string,
-  back: { next: string; form?: string; fields?: Record<string, string>; values?: Record<string, string> },
-): Response {
+export function failed(context: APIContext, status: number, code: string, message: string, back: Back): Response {
   if (wantsJson(context.request))
     return Response.json(errorBody(code, message, back.fields), {
       status,
@@ -200,6 +203,7 @@ export function failed(
   if (back.form) flash.form = back.form;
   if (back.fields) flash.fields = back.fields;
   if (back.values) flash.values = back.values;
+  if (back.action) flash.action = back.action;
   setFlash(context.cookies, flash);
   return seeOther(back.next);
 }
@@ -222,6 +226,8 @@ export async function cmsFailed(
       next: paths.signIn(locale, back.next),
     });
   }
+  // Commenting, asking and generating wait for a confirmed address: say so, with a button for a new link.
+  if (error instanceof CmsError && error.reason === "email_unverified") return unverifiedFirst(context, back);
   // The CMS limits some routes itself (failed sign-ins per account and address), and says for how long.
   if (error instanceof CmsError && error.code === "rate_limited")
     return tooMany(context, { ok: false, retryAfterSeconds: error.retryAfterSeconds ?? 60 }, locale);
@@ -235,8 +241,24 @@ export async function cmsFailed(
   });
 }
 
+/**
+ * 403 `email_unverified`: the member must confirm their address first. The page they go back to shows the message
+ * with a button that sends a new link, and keeps what they typed.
+ */
+export function unverifiedFirst(
+  context: APIContext,
+  back: { next: string; form?: string; values?: Record<string, string> },
+): Response {
+  const message = t(localeOfNext(back.next)).account.unverified;
+  return failed(context, 403, "email_unverified", message, { ...back, action: "verify-email" });
+}
+
 /** 429 with Retry-After, whether a script or a browser asked. */
-export function tooMany(context: APIContext, verdict: Extract<Verdict, { ok: false }>, locale: Locale): Response {
+export function tooMany(
+  context: Pick<APIContext, "request">,
+  verdict: Extract<Verdict, { ok: false }>,
+  locale: Locale,
+): Response {
   return refusal(
     context.request,
     429,

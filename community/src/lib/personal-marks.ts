@@ -22,7 +22,9 @@ export type Fact =
   | { bookmark: string }
   | { followsAuthor: string }
   | { followsTag: string }
-  | { isMe: string };
+  | { isMe: string }
+  /** The member has an address to confirm (the value only has to be a valid one: "me"). */
+  | { unconfirmed: string };
 
 /** Ids, handles and slugs as they appear in paths; anything else is never true (and cannot break a mark). */
 const VALUE = /^[\p{L}\p{N}_-]{1,200}$/u;
@@ -47,6 +49,9 @@ export function marks(fact: Fact): { open: string; otherwise: string; close: str
 /** Where the unread-notifications badge goes, in `locale`. */
 export const unreadMark = (locale: Locale): string => `${PREFIX}unread:${locale}-->`;
 
+/** Where the member's e-mail address goes (the banner asking them to confirm it), in `locale`. */
+export const addressMark = (locale: Locale): string => `${PREFIX}address:${locale}-->`;
+
 /** Whether `html` holds any mark (a page rendered for a member does; a public one never). */
 export const hasMarks = (html: string): boolean => html.includes(PREFIX);
 
@@ -69,6 +74,8 @@ function holds(fact: string, reader: Reader): boolean {
       return state.tags.has(value);
     case "isMe":
       return value === handle;
+    case "unconfirmed":
+      return state.unconfirmed === true;
     default:
       return false;
   }
@@ -87,6 +94,11 @@ const GROUP = new RegExp(
   "g",
 );
 const UNREAD = new RegExp(`<!--ink:${n}:unread:([A-Za-z-]+)-->`, "g");
+const ADDRESS = new RegExp(`<!--ink:${n}:address:([A-Za-z-]+)-->`, "g");
+
+function address(email: string | undefined, locale: Locale): string {
+  return email ? `<strong>${xml(email)}</strong>` : xml(t(locale).account.bannerYourAddress);
+}
 
 /** The shell made into `reader`'s page: each group replaced by the version their state calls for, the badge filled. */
 export function personalize(shell: string, reader: Reader): string {
@@ -95,5 +107,7 @@ export function personalize(shell: string, reader: Reader): string {
     html = html.replace(GROUP, (_all, _id: string, fact: string, yes: string, no: string) =>
       holds(fact, reader) ? yes : no,
     );
-  return html.replace(UNREAD, (_all, locale: string) => badge(reader.state.unread, asLocale(locale) ?? "en"));
+  return html
+    .replace(UNREAD, (_all, locale: string) => badge(reader.state.unread, asLocale(locale) ?? "en"))
+    .replace(ADDRESS, (_all, locale: string) => address(reader.state.email, asLocale(locale) ?? "en"));
 }

@@ -14,6 +14,10 @@ export type PersonalState = {
   authors: ReadonlySet<string>;
   tags: ReadonlySet<string>;
   unread: number;
+  /** The member must still confirm their e-mail address before commenting, asking or generating. */
+  unconfirmed?: boolean;
+  /** Their address, when the CMS says it, for the banner asking them to confirm it. */
+  email?: string;
 };
 
 /** Reads of the same member's state under way, so a burst of their requests asks once. */
@@ -27,6 +31,8 @@ async function read(session: Session): Promise<PersonalState> {
     authors: new Set(data.follows.authors),
     tags: new Set(data.follows.tags),
     unread: data.unread,
+    unconfirmed: data.verificationRequired && !data.emailVerified,
+    ...(data.email ? { email: data.email } : {}),
   };
 }
 

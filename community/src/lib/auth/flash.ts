@@ -15,6 +15,8 @@ const flashSchema = z.object({
   form: z.string().optional(),
   fields: z.record(z.string(), z.string()).optional(),
   values: z.record(z.string(), z.string()).optional(),
+  /** An action the message offers (a button beside it): `verify-email` sends a new confirmation link. */
+  action: z.enum(["verify-email"]).optional(),
 });
 export type Flash = z.infer<typeof flashSchema>;
 

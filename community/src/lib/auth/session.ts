@@ -116,6 +116,14 @@ export async function endSession(cookies: AstroCookies, session: Session | null)
 /** Ends every session of `userId` but `except` (a hash) in the store, and on every replica; returns how many. */
 export async function endSessionsOf(userId: string, except?: string): Promise<number> {
   const ended = await deleteSessionsOf(userId, except);
-  await announce({ kind: "sessions", userId });
+  await sessionsEnded(userId);
   return ended;
+}
+
+/**
+ * Tells every replica that sessions of `userId` were ended in the store (by `endSessionsOf`, or by the CMS itself: a
+ * new password, a reset, a deleted account), so none of them goes on honouring a copy it kept.
+ */
+export async function sessionsEnded(userId: string): Promise<void> {
+  await announce({ kind: "sessions", userId });
 }

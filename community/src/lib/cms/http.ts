@@ -79,18 +79,13 @@ export async function cms<S extends z.ZodType>(path: string, schema: S, request:
   }
 }
 
-async function call<S extends z.ZodType>(
-  url: string,
-  path: string,
-  schema: S,
-  request: CmsRequest,
-): Promise<z.infer<S>> {
-  let response: Response;
+/** Sends `request` to `url`; a CMS that cannot be reached (refused, timed out) is CmsError `cms_unavailable`. */
+async function send(url: string, request: CmsRequest, accept = "application/json"): Promise<Response> {
   try {
-    response = await fetch(url, {
+    return await fetch(url, {
       method: request.method ?? "GET",
       headers: {
-        accept: "application/json",
+        accept,
         ...(request.body === undefined || request.body instanceof FormData
           ? {}
           : { "content-type": "application/json" }),
@@ -104,6 +99,48 @@ async function call<S extends z.ZodType>(
   } catch (error) {
     throw new CmsError(503, "cms_unavailable", "The CMS is not answering; try again shortly.", {}, error);
   }
+}
+
+/** The CMS's refusal as a CmsError, from its JSON error body (or its status alone). */
+async function refusedBy(response: Response): Promise<CmsError> {
+  const text = await response.text().catch(() => "");
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // An error page that is not JSON (a proxy's, say): the status alone decides.
+  }
+  const error = fromCmsResponse(response.status, json);
+  if (response.status === 429) error.retryAfterSeconds = retryAfterSeconds(response.headers.get("retry-after"));
+  return error;
+}
+
+/**
+ * A file the CMS answers with (an archive), not JSON: the response as it arrives, its body still to be read, for the
+ * caller to stream on. Its timeout covers the whole transfer. Throws CmsError as `cms` does.
+ */
+export async function cmsDownload(path: string, request: CmsRequest): Promise<Response> {
+  const url = `${env().CMS_URL}${path}${encodeQuery(request.query)}`;
+  const release = await inFlight.acquire(QUEUE_WAIT_MS).catch((error: unknown) => {
+    throw new CmsError(503, "cms_unavailable", "The CMS is busy; try again shortly.", {}, error);
+  });
+  // Held until the answer starts, not while it streams: a slow download must not take a slot from pages.
+  try {
+    const response = await send(url, request, "*/*");
+    if (!response.ok) throw await refusedBy(response);
+    return response;
+  } finally {
+    release();
+  }
+}
+
+async function call<S extends z.ZodType>(
+  url: string,
+  path: string,
+  schema: S,
+  request: CmsRequest,
+): Promise<z.infer<S>> {
+  const response = await send(url, request);
   // A body cut off mid-way reads as empty: a success then fails the schema (bad_response), an error keeps its status.
   // A body cut off mid-read is judged by the status alone, as an empty one would be.
   const text = await response.text().catch(() => "");

@@ -18,8 +18,11 @@ const as = (jwt: string) => ({ as: "member", jwt }) as const;
 /** Sign-up and sign-in go through the community's door, with the address the CMS throttles failures by. */
 const visitor = (clientAddress: string) => ({ as: "visitor", clientAddress }) as const;
 
-export const signUp = (input: { username: string; email: string; password: string }, clientAddress: string) =>
-  cms("/api/auth/local/register", authSchema, { auth: visitor(clientAddress), method: "POST", body: input });
+/** `locale`: the language the verification mail is written in (the page the member signed up on). */
+export const signUp = (
+  input: { username: string; email: string; password: string; locale: Locale },
+  clientAddress: string,
+) => cms("/api/auth/local/register", authSchema, { auth: visitor(clientAddress), method: "POST", body: input });
 
 export const signIn = (input: { identifier: string; password: string }, clientAddress: string) =>
   cms("/api/auth/local", authSchema, { auth: visitor(clientAddress), method: "POST", body: input });
@@ -142,6 +145,11 @@ export const memberStateSchema = z.object({
   follows: z.object({ authors: z.array(z.string()), tags: z.array(z.string()) }),
   unread: z.number().int().nonnegative(),
   limited: z.boolean().optional(),
+  /** Whether the member confirmed their address, and whether this community asks them to before they act. */
+  emailVerified: z.boolean().default(true),
+  verificationRequired: z.boolean().default(false),
+  /** The member's address (masked or not), for the banner asking them to confirm it; a generic phrase without it. */
+  email: z.string().nullish(),
 });
 
 /** Everything personal a page shows (likes, bookmarks, follows, unread count), in one small request. */

@@ -1,3 +1,5 @@
+import { accountEn } from "./account.en.ts";
+
 /** Every UI string in English; zh-CN.ts must have the same keys (its type says so). */
 export const en = {
   siteName: "Inkstone",
@@ -261,8 +263,9 @@ export const en = {
     someone: "Someone",
   },
   settingsPage: {
-    title: "Profile settings",
-    description: "Your public profile on Inkstone, and the devices you are signed in on.",
+    title: "Settings",
+    description:
+      "Your public profile on Inkstone, the devices you are signed in on, your password, e-mail address and e-mail choices, your data and your account.",
     displayName: "Display name",
     bio: "About you",
     links: "Links",
@@ -305,6 +308,7 @@ export const en = {
       empty_file: "That file is empty. Choose an image.",
     },
   },
+  account: accountEn,
   images: {
     avatarOf: (name: string) => `${name}'s avatar`,
   },

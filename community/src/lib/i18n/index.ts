@@ -47,6 +47,14 @@ export const paths = {
   bookmarks: (l: Locale) => `/${l}/bookmarks`,
   notifications: (l: Locale) => `/${l}/notifications`,
   settings: (l: Locale) => `/${l}/settings`,
+  mailSettings: (l: Locale) => `/${l}/settings#mail`,
+  forgotPassword: (l: Locale) => `/${l}/forgot-password`,
+  resetPassword: (l: Locale, token?: string) =>
+    `/${l}/reset-password${token ? `?token=${encodeURIComponent(token)}` : ""}`,
+  verifyEmail: (l: Locale, token?: string) => `/${l}/verify-email${token ? `?token=${encodeURIComponent(token)}` : ""}`,
+  confirmEmail: (l: Locale, token?: string) =>
+    `/${l}/confirm-email${token ? `?token=${encodeURIComponent(token)}` : ""}`,
+  unsubscribe: (l: Locale, token?: string) => `/${l}/unsubscribe${token ? `?token=${encodeURIComponent(token)}` : ""}`,
   rss: (l: Locale) => `/${l}/rss.xml`,
   authorRss: (l: Locale, handle: string) => `/${l}/authors/${encodeURIComponent(handle)}/rss.xml`,
   tagRss: (l: Locale, slug: string) => `/${l}/tags/${encodeURIComponent(slug)}/rss.xml`,

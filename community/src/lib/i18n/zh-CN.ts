@@ -1,3 +1,4 @@
+import { accountZhCN } from "./account.zh-CN.ts";
 import type { Strings } from "./en.ts";
 
 /** 简体中文界面文字；键与 en.ts 一一对应。 */
@@ -250,8 +251,8 @@ export const zhCN: Strings = {
     someone: "有人",
   },
   settingsPage: {
-    title: "个人资料设置",
-    description: "你在墨石的公开资料，以及你登录的设备。",
+    title: "设置",
+    description: "你在墨石的公开资料、登录的设备、密码、电子邮箱与邮件设置，以及你的数据和账户。",
     displayName: "显示名称",
     bio: "个人简介",
     links: "链接",
@@ -292,6 +293,7 @@ export const zhCN: Strings = {
       empty_file: "文件是空的。请选择一张图片。",
     },
   },
+  account: accountZhCN,
   images: {
     avatarOf: (name: string) => `${name} 的头像`,
   },

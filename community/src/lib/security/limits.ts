@@ -31,9 +31,31 @@ const limits = {
   // how many wait at once.
   askByMember: bucket("ask-member", 10, perMinute(4)),
   askByIp: bucket("ask-ip", 30, perMinute(12)),
+  // Each asks the CMS to send a mail. The CMS also caps mails per account (3 an hour, silently for resets, so that
+  // the answer never tells whether an address has an account); these stop one address mailing many accounts.
+  forgotPasswordByIp: bucket("forgot-password-ip", 5, perMinute(10 / 60)),
+  verificationByIp: bucket("verification-ip", 10, perMinute(10 / 60)),
+  verificationByMember: bucket("verification-member", 5, perMinute(5 / 60)),
+  // Changing the password or the e-mail and deleting the account each check the current password: a stolen session
+  // must not be a way to guess it.
+  accountPasswordByMember: bucket("account-password-member", 10, perMinute(10 / 60)),
+  accountPasswordByIp: bucket("account-password-ip", 20, perMinute(20 / 60)),
+  // Mailed links (checked, then used): their tokens cannot be guessed; this keeps a flood from costing the CMS.
+  linkByIp: bucket("link-ip", 60, perMinute(30)),
 };
 
-export type LimitedAction = "signUp" | "signIn" | "comment" | "reaction" | "generation" | "avatar" | "ask";
+export type LimitedAction =
+  | "signUp"
+  | "signIn"
+  | "comment"
+  | "reaction"
+  | "generation"
+  | "avatar"
+  | "ask"
+  | "forgotPassword"
+  | "verification"
+  | "accountPassword"
+  | "link";
 
 /**
  * Charges `action` to the caller's address and, where known, their member id. Throws StoreUnavailable when the
@@ -70,5 +92,19 @@ export function limit(action: LimitedAction, ip: string, who?: string): Promise<
         [limits.askByIp, ip],
         [limits.askByMember, who ?? ip],
       ]);
+    case "forgotPassword":
+      return rateLimiter.take([[limits.forgotPasswordByIp, ip]]);
+    case "verification":
+      return rateLimiter.take([
+        [limits.verificationByIp, ip],
+        [limits.verificationByMember, who ?? ip],
+      ]);
+    case "accountPassword":
+      return rateLimiter.take([
+        [limits.accountPasswordByIp, ip],
+        [limits.accountPasswordByMember, who ?? ip],
+      ]);
+    case "link":
+      return rateLimiter.take([[limits.linkByIp, ip]]);
   }
 }

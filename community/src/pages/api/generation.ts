@@ -2,6 +2,7 @@ import type { APIRoute } from "astro";
 import {
   badBody,
   clientIp,
+  cmsFailed,
   done,
   failed,
   inputMessage,
@@ -10,11 +11,13 @@ import {
   safeNext,
   signInFirst,
   tooMany,
+  unverifiedFirst,
 } from "../../lib/endpoint.ts";
 import { env } from "../../lib/env.ts";
 import { generation, InvalidRequest, QuotaExceeded } from "../../lib/generation.ts";
 import { checkGenerationForm } from "../../lib/generation-form.ts";
 import { paths, t } from "../../lib/i18n/index.ts";
+import { personalState } from "../../lib/personal.ts";
 import { failedWith } from "../../lib/request-context.ts";
 import { controlIn, utf8 } from "../../lib/security/input.ts";
 import { limit } from "../../lib/security/limits.ts";
@@ -52,6 +55,15 @@ export const POST: APIRoute = async (context) => {
       fields: checked.fields,
       values: checked.values,
     });
+  // Runs start here, not in the CMS: the community asks the member's state whether their address must be confirmed
+  // first, as the CMS's own routes do for comments and questions.
+  const typed = { topic: checked.request.topic, idea: checked.request.idea, style: checked.request.style };
+  try {
+    if ((await personalState(session)).unconfirmed)
+      return unverifiedFirst(context, { next, form: "write", values: typed });
+  } catch (error) {
+    return cmsFailed(context, error, { next, form: "write", values: typed });
+  }
   // Charged once the form is valid: fixing a typo costs nothing, starting runs does.
   const verdict = await limit("generation", clientIp(context), session.userId);
   if (!verdict.ok) return tooMany(context, verdict, locale);
@@ -70,7 +82,7 @@ export const POST: APIRoute = async (context) => {
     return failed(context, 503, "generation_unavailable", s.unavailable, {
       next,
       form: "write",
-      values: { topic: checked.request.topic, idea: checked.request.idea, style: checked.request.style },
+      values: typed,
     });
   }
 };

@@ -152,6 +152,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       (named.scope === "all" ? MAIL_CATEGORIES : [named.scope]).map((category) => [category, "never"]),
     );
     await saveMailSettings(strapi.db.connection, account.documentId, changes);
-    ctx.body = { data: { scope: named.scope, email: maskEmail(account.email) } };
+    ctx.body = { data: { category: named.scope, email: maskEmail(account.email) } };
   },
 });

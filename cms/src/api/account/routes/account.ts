@@ -19,7 +19,7 @@
  *   has it.
  * - POST /accounts/password-reset/confirm {data:{token, password}} → {data:{userId}}; every session ends.
  * - POST /accounts/email-change/confirm {data:{token}} → {data:{userId, email}}.
- * - POST /accounts/unsubscribe {data:{token}} → {data:{scope, email}}.
+ * - POST /accounts/unsubscribe {data:{token}} → {data:{category, email}} (category: a mail category or all).
  * A link that cannot be used answers 400 with code link_invalid, link_expired or link_used.
  */
 const links = () => ({ auth: false, policies: ["global::community-only"] });

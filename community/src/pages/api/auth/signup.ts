@@ -44,7 +44,8 @@ export const POST: APIRoute = async (context) => {
     return failed(context, 400, "invalid", t(locale).write.errors.fix, { next: back, form: "signup", fields, values });
   }
   try {
-    const { jwt, user } = await signUp(parsed.data, clientIp(context));
+    // The verification mail is written in the language of the page the member signed up on.
+    const { jwt, user } = await signUp({ ...parsed.data, locale }, clientIp(context));
     const profile = await myProfile(jwt);
     await startSession(
       context.cookies,
