@@ -15,6 +15,12 @@ let api: CmsApi;
 let env: StackEnv;
 let db: pg.Client;
 const jwt = { reader: "", other: "", blocked: "", bulk: "" };
+/** Test members sign up without confirming their address, in a CMS that does not ask them to (the test default). */
+const unconfirmed = (name: string) => ({
+  emailVerified: false,
+  verificationRequired: false,
+  email: `${name[0]}***@example.test`,
+});
 /** Published articles by ms-author, in the order they were published. */
 const articles: string[] = [];
 /** The slugs of the articles' tags. */
@@ -73,7 +79,14 @@ describe("a member's state", () => {
     const reply = await state(jwt.reader);
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     expect(reply.body).toEqual({
-      data: { likes: [], bookmarks: [], follows: { authors: [], tags: [] }, unread: 0, limited: false },
+      data: {
+        likes: [],
+        bookmarks: [],
+        follows: { authors: [], tags: [] },
+        unread: 0,
+        limited: false,
+        ...unconfirmed("ms-reader"),
+      },
     });
   });
 
@@ -104,11 +117,19 @@ describe("a member's state", () => {
         follows: { authors: ["ms-other", "ms-author"], tags: [slugs.writing, slugs.ai] },
         unread: 0,
         limited: false,
+        ...unconfirmed("ms-reader"),
       },
     });
     // ms-reader following ms-other notified them.
     expect((await state(jwt.other)).body).toEqual({
-      data: { likes: [second], bookmarks: [], follows: { authors: [], tags: [slugs.ai] }, unread: 1, limited: false },
+      data: {
+        likes: [second],
+        bookmarks: [],
+        follows: { authors: [], tags: [slugs.ai] },
+        unread: 1,
+        limited: false,
+        ...unconfirmed("ms-other"),
+      },
     });
   });
 

@@ -545,6 +545,8 @@ describe("deleting the account", () => {
     expect(after.text).toContain("Deleted member");
     expect(after.text).not.toContain(removed);
     expect(after.text).not.toContain(`/en/authors/${ivy.handle}"`);
+    // The kept comment names no one: no link to the anonymous profile that replaced the member's.
+    expect(after.text).not.toMatch(/\/en\/authors\/deleted-/);
   });
 });
 

@@ -842,6 +842,40 @@ describe("the authorization matrix", () => {
       },
     ],
     [
+      "POST /api/account/mail-preferences",
+      {
+        send: post(
+          () => "/api/account/mail-preferences",
+          (actor) => ({ follows: actor === "member" ? "never" : "immediate", next: "/en/settings" }),
+        ),
+        state: () =>
+          rows("SELECT user_id, follows FROM mail_settings WHERE user_id IN ($1, $2, $3) ORDER BY user_id, follows", [
+            alice.userId,
+            bob.userId,
+            mallory.userId,
+          ]),
+        status: members,
+        writes: ["other member", "member"],
+      },
+    ],
+    [
+      "POST /api/account/delete (a wrong password)",
+      {
+        send: post(
+          () => "/api/account/delete",
+          () => ({ password: "not-the-password", comments: "keep", next: "/en/settings" }),
+        ),
+        state: () =>
+          rows("SELECT document_id FROM up_users WHERE document_id IN ($1, $2, $3) ORDER BY document_id", [
+            alice.userId,
+            bob.userId,
+            mallory.userId,
+          ]),
+        status: { anonymous: 401, "other member": 400, "blocked member": 401, member: 400 },
+        writes: [],
+      },
+    ],
+    [
       "POST /api/auth/signout-everywhere (all but this session)",
       {
         send: post(

@@ -3,8 +3,20 @@ import type { APIContext } from "astro";
 import { z } from "zod";
 import { refusalCode } from "./cms/account.ts";
 import { CmsError } from "./cms/errors.ts";
-import { type Back, cmsFailed, type Form, failed } from "./endpoint.ts";
+import {
+  type Back,
+  badBody,
+  clientIp,
+  cmsFailed,
+  type Form,
+  failed,
+  localeOfNext,
+  readForm,
+  safeNext,
+  tooMany,
+} from "./endpoint.ts";
 import { t } from "./i18n/index.ts";
+import { limit } from "./security/limits.ts";
 
 /** What the account's form endpoints share: checking a new password or address, and saying why the CMS refused. */
 
@@ -64,4 +76,21 @@ export function accountFailed(
     return failed(context, 400, "invalid", e.fix, { ...to, fields });
   }
   return cmsFailed(context, error, to);
+}
+
+/** What a form that uses a mailed link starts with: its fields, the page's language, and the link's token. */
+export type LinkForm = { form: Form; locale: Locale; a: ReturnType<typeof t>["account"]; token: string };
+
+/**
+ * The opening every form posted from a link's page shares: the body read, the language taken from `next` (falling
+ * back to the zh-CN `page`), and the per-address limit on link attempts. A Response when it ends there.
+ */
+export async function openLinkForm(context: APIContext, page: string): Promise<LinkForm | Response> {
+  const fallback = `/zh-CN/${page}`;
+  const form = await readForm(context.request);
+  if (!("get" in form)) return badBody(context, form, fallback);
+  const locale = localeOfNext(safeNext(form.get("next"), fallback));
+  const verdict = await limit("link", clientIp(context));
+  if (!verdict.ok) return tooMany(context, verdict, locale);
+  return { form, locale, a: t(locale).account, token: form.get("token") };
 }

@@ -113,6 +113,7 @@ export async function deleteAccount(
         documentId: profile.documentId,
         data: {
           displayName: DELETED_NAME,
+          deleted: true,
           handle: `deleted-${randomBytes(6).toString("hex")}`,
           bio: null,
           links: [],

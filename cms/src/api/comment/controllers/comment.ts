@@ -46,8 +46,9 @@ const shape = (c: Record<string, any>) => ({
   edited: c.edited,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
+  // A deleted member's comment kept at their choice shows no one: the community names them in the page's language.
   author:
-    c.visibility === "visible" && c.author
+    c.visibility === "visible" && c.author && !c.author.deleted
       ? { handle: c.author.handle, displayName: c.author.displayName, avatar: publicImage(c.author.avatar) }
       : null,
 });

@@ -1,9 +1,10 @@
 import type { Core } from "@strapi/strapi";
 import { env } from "../../../env.ts";
+import { maskEmail } from "../../../lib/mail/render.ts";
 import { memberState } from "../../../lib/member-state.ts";
 import { currentProfile } from "../../../lib/members.ts";
 
-type Ctx = { state: { user?: { id: number; confirmed?: boolean | null } }; body: unknown };
+type Ctx = { state: { user?: { id: number; email?: string; confirmed?: boolean | null } }; body: unknown };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
@@ -19,6 +20,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       data: {
         ...state,
         emailVerified: ctx.state.user?.confirmed === true,
+        // Masked, for the banner asking an unconfirmed member to open the link: "we sent it to a***@example.org".
+        ...(ctx.state.user?.confirmed !== true && ctx.state.user?.email
+          ? { email: maskEmail(ctx.state.user.email) }
+          : {}),
         verificationRequired: env().MEMBER_EMAIL_VERIFICATION === "required",
       },
     };

@@ -1,20 +1,9 @@
 import type { APIRoute } from "astro";
-import { checkNewPassword } from "../../../lib/account.ts";
+import { checkNewPassword, openLinkForm } from "../../../lib/account.ts";
 import { dropSessionCookie, sessionsEnded } from "../../../lib/auth/session.ts";
 import { confirmPasswordReset, LINK_TOKEN, linkStatusOf } from "../../../lib/cms/account.ts";
-import {
-  badBody,
-  clientIp,
-  cmsFailed,
-  done,
-  failed,
-  localeOfNext,
-  readForm,
-  safeNext,
-  tooMany,
-} from "../../../lib/endpoint.ts";
-import { paths, t } from "../../../lib/i18n/index.ts";
-import { limit } from "../../../lib/security/limits.ts";
+import { clientIp, cmsFailed, done, failed } from "../../../lib/endpoint.ts";
+import { paths } from "../../../lib/i18n/index.ts";
 
 /**
  * POST /api/account/reset-password {token, password, repeat, next} — sets a new password with a mailed link. The CMS
@@ -22,14 +11,10 @@ import { limit } from "../../../lib/security/limits.ts";
  * link that no longer works sends them back to its page, which says why and offers a new one.
  */
 export const POST: APIRoute = async (context) => {
-  const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form, "/zh-CN/reset-password");
-  const locale = localeOfNext(safeNext(form.get("next"), "/zh-CN/reset-password"));
-  const a = t(locale).account;
-  const token = form.get("token");
+  const opened = await openLinkForm(context, "reset-password");
+  if (opened instanceof Response) return opened;
+  const { locale, a, token, form } = opened;
   const page = paths.resetPassword(locale, LINK_TOKEN.test(token) ? token : undefined);
-  const verdict = await limit("link", clientIp(context));
-  if (!verdict.ok) return tooMany(context, verdict, locale);
   if (!LINK_TOKEN.test(token)) return failed(context, 400, "link_invalid", a.resetNotDone, { next: page });
   const password = checkNewPassword(form, locale);
   if (!password.ok)

@@ -1,18 +1,8 @@
 import type { APIRoute } from "astro";
+import { openLinkForm } from "../../../lib/account.ts";
 import { refusalCode, UNSUBSCRIBE_TOKEN, unsubscribe } from "../../../lib/cms/account.ts";
-import {
-  badBody,
-  clientIp,
-  cmsFailed,
-  done,
-  failed,
-  localeOfNext,
-  readForm,
-  safeNext,
-  tooMany,
-} from "../../../lib/endpoint.ts";
-import { paths, t } from "../../../lib/i18n/index.ts";
-import { limit } from "../../../lib/security/limits.ts";
+import { clientIp, cmsFailed, done, failed } from "../../../lib/endpoint.ts";
+import { paths } from "../../../lib/i18n/index.ts";
 import { announce } from "../../../lib/store/replica.ts";
 
 /**
@@ -21,13 +11,9 @@ import { announce } from "../../../lib/store/replica.ts";
  * authority. (Mail providers' one-click unsubscribe posts to /api/mail/unsubscribe instead.)
  */
 export const POST: APIRoute = async (context) => {
-  const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form, "/zh-CN/unsubscribe");
-  const locale = localeOfNext(safeNext(form.get("next"), "/zh-CN/unsubscribe"));
-  const a = t(locale).account;
-  const token = form.get("token");
-  const verdict = await limit("link", clientIp(context));
-  if (!verdict.ok) return tooMany(context, verdict, locale);
+  const opened = await openLinkForm(context, "unsubscribe");
+  if (opened instanceof Response) return opened;
+  const { locale, a, token } = opened;
   const broken = () => failed(context, 400, "link_invalid", a.unsubscribeBroken, { next: paths.unsubscribe(locale) });
   if (!UNSUBSCRIBE_TOKEN.test(token)) return broken();
   try {

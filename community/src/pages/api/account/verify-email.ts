@@ -1,18 +1,8 @@
 import type { APIRoute } from "astro";
+import { openLinkForm } from "../../../lib/account.ts";
 import { confirmVerification, LINK_TOKEN, linkStatusOf } from "../../../lib/cms/account.ts";
-import {
-  badBody,
-  clientIp,
-  cmsFailed,
-  done,
-  failed,
-  localeOfNext,
-  readForm,
-  safeNext,
-  tooMany,
-} from "../../../lib/endpoint.ts";
-import { paths, t } from "../../../lib/i18n/index.ts";
-import { limit } from "../../../lib/security/limits.ts";
+import { clientIp, cmsFailed, done, failed } from "../../../lib/endpoint.ts";
+import { paths } from "../../../lib/i18n/index.ts";
 import { announce } from "../../../lib/store/replica.ts";
 
 /**
@@ -21,14 +11,10 @@ import { announce } from "../../../lib/store/replica.ts";
  * so the banner asking them to confirm goes at once. A link that no longer works goes back to its page, which says why.
  */
 export const POST: APIRoute = async (context) => {
-  const form = await readForm(context.request);
-  if (!("get" in form)) return badBody(context, form, "/zh-CN/verify-email");
-  const locale = localeOfNext(safeNext(form.get("next"), "/zh-CN/verify-email"));
-  const a = t(locale).account;
-  const token = form.get("token");
+  const opened = await openLinkForm(context, "verify-email");
+  if (opened instanceof Response) return opened;
+  const { locale, a, token } = opened;
   const page = paths.verifyEmail(locale, LINK_TOKEN.test(token) ? token : undefined);
-  const verdict = await limit("link", clientIp(context));
-  if (!verdict.ok) return tooMany(context, verdict, locale);
   if (!LINK_TOKEN.test(token)) return failed(context, 400, "link_invalid", a.verifyNotDone, { next: page });
   try {
     const { userId, email } = await confirmVerification(token, clientIp(context));
