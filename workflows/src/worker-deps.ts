@@ -8,7 +8,7 @@ import { createCmsClient } from "./cms/client.ts";
 import { createPageFetcher } from "./fetch/guarded-fetch.ts";
 import { createChat } from "./llm/chat.ts";
 import type { GenerationMetrics } from "./metrics/metrics.ts";
-import { recordLlmUsage } from "./metrics/metrics.ts";
+import { chatObserver, recordLlmUsage } from "./metrics/metrics.ts";
 import { communityArticles, communityProvider } from "./research/community.ts";
 import { creatorUrlsProvider } from "./research/creator-urls.ts";
 import { searxngProvider } from "./research/searxng.ts";
@@ -50,7 +50,7 @@ export function createWorkerDeps(env: WorkerDepsEnv, { temporal, metrics, worker
   if (env.SERPER_API_KEY)
     providers.push(serperProvider({ baseUrl: env.SERPER_URL, apiKey: env.SERPER_API_KEY, timeoutMs }));
   const chat = env.OPENAI_API_KEY
-    ? createChat({ baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY })
+    ? createChat({ baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, observer: chatObserver(metrics) })
     : undefined;
 
   const deps: ActivityDeps = {

@@ -219,7 +219,7 @@ describe("generation pipeline", () => {
     expect(outlines.map((call) => call.status)).toEqual([429, 200]);
     expect((outlines[1]?.at ?? 0) - (outlines[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
     expect(calls.filter((call) => call.kind === "section").map((call) => call.status)).toEqual([500, 200, 200, 200]);
-    expect(log).toMatch(/the language model answered 429; retrying in 1\.0 s/);
+    expect(log).toMatch(/waiting to retry: model rate-limited \(429\), 1 s/);
     expect(draft.generation).toMatchObject({ runId, model: "gpt-4o-mini", offlineWriter: false });
     expect(draft.generation.promptTokens).toBeGreaterThan(0);
     expect(draft.generation.completionTokens).toBeGreaterThan(0);
@@ -236,6 +236,10 @@ describe("generation pipeline", () => {
     expect(metrics).toMatch(/inkstone_generation_queue_seconds_count [1-9]/);
     expect(metrics).toMatch(/inkstone_generation_queue_depth 0/);
     expect(metrics).toMatch(/inkstone_llm_tokens_total\{model="gpt-4o-mini",direction="completion"\} [1-9]/);
+    expect(metrics).toMatch(/inkstone_llm_requests_total\{model="gpt-4o-mini",outcome="rate-limited"\} [1-9]/);
+    expect(metrics).toMatch(/inkstone_llm_requests_total\{model="gpt-4o-mini",outcome="server"\} [1-9]/);
+    expect(metrics).toMatch(/inkstone_llm_retries_total\{model="gpt-4o-mini",kind="rate-limited"\} [1-9]/);
+    expect(metrics).toMatch(/inkstone_llm_request_seconds_count\{model="gpt-4o-mini"\} [1-9]/);
 
     // The request id that started the run travelled with it: on the CMS call, and on the worker's log lines.
     expect(cms.calls.filter((call) => call.path.includes(runId)).map((call) => call.requestId)).toEqual([requestId]);
@@ -254,12 +258,73 @@ describe("generation pipeline", () => {
     );
     const view = await finished(llmClient, runId);
     expect(view.status, logOf(view)).toBe("done");
-    expect(logOf(view)).toContain("section 1 came back in the wrong language; asking once more");
+    expect(logOf(view)).toContain("section 1 was not in the run's language; asking once more");
     const firstSection = llm.calls.filter((call) => call.topic === topic && call.heading === `第1部分：${topic}`);
     expect(firstSection).toHaveLength(2);
     const body = cms.drafts.get(runId)?.draft.body ?? "";
     expect(body).not.toContain("This part explains");
     expect(body).toContain("本节讨论");
+  });
+
+  it("leaves out sections that repeat another, and cleans fences and raw HTML out of what is kept", async () => {
+    const dupe = await llmClient.start(
+      {
+        creatorId: "writer6",
+        topic: "Tide notes [dupe]",
+        language: "en",
+        urls: [`${web.url}/tides`],
+        webSearch: false,
+      },
+      { quota: 3 },
+    );
+    const html = await llmClient.start(
+      {
+        creatorId: "writer6",
+        topic: "Tide notes [html]",
+        language: "en",
+        urls: [`${web.url}/tides`],
+        webSearch: false,
+      },
+      { quota: 3 },
+    );
+    const dupeView = await finished(llmClient, dupe);
+    expect(dupeView.status, logOf(dupeView)).toBe("done");
+    expect(logOf(dupeView)).toContain("section 2 repeated another section; asking once more");
+    expect(logOf(dupeView)).toContain("section 2 left out: it repeated another section twice");
+    const dupeBody = cms.drafts.get(dupe)?.draft.body ?? "";
+    expect(dupeBody.match(/Every part of this article says the same thing/g)).toHaveLength(1);
+
+    const htmlView = await finished(llmClient, html);
+    expect(htmlView.status, logOf(htmlView)).toBe("done");
+    const htmlBody = cms.drafts.get(html)?.draft.body ?? "";
+    expect(htmlBody).not.toMatch(/```|<p>|<br|<ul>|<li>/);
+    expect(htmlBody).toContain("- A listed point");
+  });
+
+  it("says it is waiting to retry, and why, while a model that is down is waited for", async () => {
+    const runId = await llmClient.start(
+      {
+        creatorId: "writer7",
+        topic: "Tide notes [down]",
+        language: "en",
+        urls: [`${web.url}/tides`],
+        webSearch: false,
+      },
+      { quota: 3 },
+    );
+    const waiting = await vi.waitFor(
+      async () => {
+        const view = await llmClient.getRun(runId);
+        if (!view.retry) throw new Error(`not waiting to retry yet: ${view.status} ${view.stage}`);
+        return view;
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    expect(waiting.status).toBe("queued");
+    expect(waiting.retry?.reason).toMatch(/server error \(503\)/);
+    expect(Date.parse(waiting.retry?.at ?? "")).toBeGreaterThan(Date.now() - 1000);
+    expect(logOf(waiting)).toMatch(/waiting to retry: model server error \(503\), 1 s/);
+    await llmClient.cancel(runId, { actorId: "writer7", isEditor: false });
   });
 
   it("resumes a run whose worker was killed from its last finished step and saves exactly one draft", async () => {

@@ -22,6 +22,8 @@ export type RunView = {
   startedAt?: string;
   finishedAt?: string;
   attempts: number;
+  /** While the run waits to try again after a temporary failure: why, and when. */
+  retry?: { reason: string; at: string };
 };
 
 const CLOSED: Record<string, Extract<RunStatus, Stage>> = {
@@ -59,6 +61,7 @@ export function toRunView(
   if (state?.result) view.result = state.result;
   if (state?.error) view.error = state.error;
   if (state?.errorCode) view.errorCode = state.errorCode;
+  if (state?.retry && !closed) view.retry = { reason: state.retry.reason, at: new Date(state.retry.at).toISOString() };
   const startedAt = iso(state?.startedAt);
   if (startedAt) view.startedAt = startedAt;
   const finishedAt = iso(state?.finishedAt) ?? description.closeTime?.toISOString();

@@ -26,9 +26,26 @@ export type ChatRequest = {
   onDelta?: (delta: string) => void;
 };
 
+/**
+ * Why a call to the model failed: `rate-limited` (429), `server` (5xx), `unreachable` (no answer at all), `stalled`
+ * (a stream that went quiet) are waited out and retried; `protocol` (an answer that is not the protocol: malformed
+ * stream data, an empty or unparseable body) is tried twice, then given up; `rejected` (another 4xx: key, model name,
+ * request) is given up at once.
+ */
+export type ModelErrorKind = "rate-limited" | "server" | "unreachable" | "stalled" | "protocol" | "rejected";
+
+/** What the chat tells whoever counts: each call's outcome and latency, each retry and why. */
+export type ChatObserver = {
+  request(model: string, outcome: "ok" | ModelErrorKind, seconds: number): void;
+  retry(model: string, kind: ModelErrorKind): void;
+};
+
 export type ChatOptions = {
   baseURL: string;
   apiKey: string;
+  observer?: ChatObserver;
+  /** A stream quiet for this long gets a line in the run log (it is still waited for up to idleTimeoutMs). */
+  slowNoticeMs?: number;
   /** Attempts after the first on 429, 5xx, dropped connections and stalls. */
   maxRetries?: number;
   /** A stream that sends nothing for this long is abandoned and retried. */
@@ -44,11 +61,23 @@ export function createChat(options: ChatOptions) {
   const maxRetries = options.maxRetries ?? 4;
   const idleTimeoutMs = options.idleTimeoutMs ?? 90_000;
   const maxDelayMs = options.maxDelayMs ?? 60_000;
+  const slowNoticeMs = options.slowNoticeMs ?? 10_000;
 
   async function once(request: ChatRequest, streamed: { any: boolean }): Promise<ChatAnswer> {
     const idle = new AbortController();
     let timer = setTimeout(() => idle.abort(), idleTimeoutMs);
+    // A quiet stream is said in the log within seconds, not only when it is given up on.
+    let quietSince = Date.now();
+    const notice = setInterval(() => {
+      const quiet = Date.now() - quietSince;
+      if (quiet >= slowNoticeMs)
+        request.log(
+          "warn",
+          `the language model ${request.model} has sent nothing for ${Math.round(quiet / 1000)} s; waiting up to ${Math.round(idleTimeoutMs / 1000)} s`,
+        );
+    }, slowNoticeMs);
     const touch = () => {
+      quietSince = Date.now();
       clearTimeout(timer);
       timer = setTimeout(() => idle.abort(), idleTimeoutMs);
     };
@@ -94,45 +123,53 @@ export function createChat(options: ChatOptions) {
       throw error;
     } finally {
       clearTimeout(timer);
+      clearInterval(notice);
     }
   }
 
   /** One completion, its text with reasoning blocks removed. */
   async function complete(request: ChatRequest): Promise<ChatAnswer> {
     const streamed = { any: false };
+    let protocolErrors = 0;
     for (let retry = 0; ; retry++) {
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
-        return await once(request, streamed);
+        const answer = await once(request, streamed);
+        options.observer?.request(request.model, "ok", seconds());
+        return answer;
       } catch (error) {
         if (request.signal.aborted) throw request.signal.reason;
+        const kind = errorKind(error);
+        options.observer?.request(request.model, kind, seconds());
+        const what = describe(kind, error);
         if (streamed.any)
           throw new PipelineError(
             "llm-unavailable",
-            `the language model ${request.model} stopped in the middle of its answer (${(error as Error).message}); try again`,
+            `the language model ${request.model} stopped in the middle of its answer (${what}); try again`,
             true,
           );
-        const status = error instanceof APIError ? error.status : undefined;
-        const transient =
-          error instanceof StallError ||
-          (error instanceof APIError &&
-            !(error instanceof APIUserAbortError) &&
-            (status === undefined || status === 429 || status >= 500)) ||
-          !(error instanceof APIError);
-        const what = status ? `answered ${status}` : (error as Error).message;
-        if (!transient)
+        if (kind === "rejected")
           throw new PipelineError(
             "llm-rejected",
             `the language model ${request.model} at OPENAI_BASE_URL refused the request (${what}); check OPENAI_API_KEY and the model name`,
             false,
           );
+        if (kind === "protocol" && ++protocolErrors >= PROTOCOL_TRIES)
+          throw new PipelineError(
+            "llm-rejected",
+            `the language model ${request.model} answered outside the chat completions protocol ${protocolErrors} times (${what}); check OPENAI_BASE_URL points at an OpenAI-compatible endpoint`,
+            false,
+          );
         if (retry >= maxRetries)
           throw new PipelineError(
             "llm-unavailable",
-            `the language model ${request.model} ${what} ${retry + 1} times; try again later`,
+            `the language model ${request.model} failed ${retry + 1} times (${what}); try again later`,
             true,
           );
         const delayMs = Math.min(retryAfterMs(error) ?? 1000 * 2 ** retry + Math.random() * 250, maxDelayMs);
-        request.log("warn", `the language model ${what}; retrying in ${(delayMs / 1000).toFixed(1)} s`);
+        options.observer?.retry(request.model, kind);
+        request.log("warn", `waiting to retry: model ${what}, ${Math.ceil(delayMs / 1000)} s`);
         await abortableDelay(delayMs, request.signal);
       }
     }
@@ -144,6 +181,37 @@ export function createChat(options: ChatOptions) {
 export type Chat = ReturnType<typeof createChat>;
 
 class StallError extends Error {}
+
+/** Malformed answers are tried this many times in all before the call is given up. */
+const PROTOCOL_TRIES = 2;
+
+/** Sorts a failed call: what kind of failure decides whether, and how often, it is tried again. */
+export function errorKind(error: unknown): ModelErrorKind {
+  if (error instanceof StallError) return "stalled";
+  if (error instanceof APIError && !(error instanceof APIUserAbortError)) {
+    const status = error.status;
+    if (status === 429) return "rate-limited";
+    if (status !== undefined && status >= 500) return "server";
+    if (status !== undefined) return "rejected";
+    // No status: the SDK's connection errors (refused, reset, timed out) — or a stream whose data it could not parse.
+    return /JSON|parse|Unexpected token|stream/i.test(error.message) ? "protocol" : "unreachable";
+  }
+  if (error instanceof SyntaxError) return "protocol";
+  return "unreachable";
+}
+
+const KIND_WORDS: Record<ModelErrorKind, string> = {
+  "rate-limited": "rate-limited",
+  server: "server error",
+  unreachable: "unreachable",
+  stalled: "stalled",
+  protocol: "malformed answer",
+  rejected: "request refused",
+};
+function describe(kind: ModelErrorKind, error: unknown): string {
+  const status = error instanceof APIError ? error.status : undefined;
+  return status ? `${KIND_WORDS[kind]} (${status})` : `${KIND_WORDS[kind]}: ${(error as Error).message}`;
+}
 
 /** Retry-After (seconds or an HTTP date) or OpenAI's retry-after-ms, in milliseconds. */
 function retryAfterMs(error: unknown): number | undefined {

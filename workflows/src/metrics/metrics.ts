@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { ChatObserver } from "../llm/chat.ts";
 import { costUsd } from "../llm/pricing.ts";
 
 export type MetricsOptions = {
@@ -69,6 +70,25 @@ export function createMetrics(options: MetricsOptions) {
       labelNames: ["model", "direction"],
       registers,
     }),
+    llmRequests: new Counter({
+      name: "inkstone_llm_requests_total",
+      help: "Calls to a language model, by model and outcome (ok, or the kind of failure: rate-limited, server, unreachable, stalled, protocol, rejected).",
+      labelNames: ["model", "outcome"],
+      registers,
+    }),
+    llmRetries: new Counter({
+      name: "inkstone_llm_retries_total",
+      help: "Calls to a language model tried again, by model and the kind of failure.",
+      labelNames: ["model", "kind"],
+      registers,
+    }),
+    llmSeconds: new Histogram({
+      name: "inkstone_llm_request_seconds",
+      help: "Time a call to a language model took (to its last token, or its failure), by model.",
+      labelNames: ["model"],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120],
+      registers,
+    }),
     llmCostUsd: new Counter({
       name: "inkstone_llm_cost_usd_total",
       help: "Language-model spend in USD (0 for models without a known price).",
@@ -81,6 +101,19 @@ export function createMetrics(options: MetricsOptions) {
 }
 
 export type GenerationMetrics = ReturnType<typeof createMetrics>;
+
+/** The chat's observer that counts into `metrics`: requests by outcome, retries by kind, latency by model. */
+export function chatObserver(metrics: GenerationMetrics): ChatObserver {
+  return {
+    request(model, outcome, seconds) {
+      metrics.llmRequests.inc({ model, outcome });
+      metrics.llmSeconds.observe({ model }, seconds);
+    },
+    retry(model, kind) {
+      metrics.llmRetries.inc({ model, kind });
+    },
+  };
+}
 
 /** Counts one completion's tokens and cost (when `metrics` are kept); returns its cost in USD. */
 export function recordLlmUsage(

@@ -16,6 +16,8 @@ export type Checkpoint = {
   candidates?: Candidate[];
   sources?: ReadSource[];
   outline?: Outline;
+  /** The writer the run started writing with; a resumed attempt keeps it, so one draft never mixes two writers. */
+  writer?: { offline: boolean; models: string[] };
   sections: WrittenSection[];
   usage: Usage;
 };
@@ -36,6 +38,7 @@ const checkpointSchema = z.object({
       sections: z.array(z.object({ heading: z.string(), points: z.array(z.string()), sources: z.array(z.number()) })),
     })
     .optional(),
+  writer: z.object({ offline: z.boolean(), models: z.array(z.string()) }).optional(),
   sections: z.array(z.object({ heading: z.string(), text: z.string() })),
   usage: z.object({
     promptTokens: z.number(),

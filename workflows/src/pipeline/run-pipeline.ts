@@ -7,6 +7,7 @@ import { gatherCandidates } from "../research/gather.ts";
 import type { ResearchProvider } from "../research/types.ts";
 import type { RunResult, WorkStage } from "../run/run-state.ts";
 import { assembleArticle } from "../writer/citations.ts";
+import { offlineWriter } from "../writer/offline-writer.ts";
 import { materialOf, type UsageReport, type WriteContext, type Writer } from "../writer/types.ts";
 import type { Checkpoint } from "./checkpoint.ts";
 import { buildDraft } from "./draft.ts";
@@ -80,7 +81,7 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
 
   const sources = checkpoint.sources;
   const material = materialOf(request);
-  const writer = deps.writerFor(request, (usage) => {
+  const writer = writerOf(run, deps, (usage) => {
     const cost = recordLlmUsage(deps.metrics, usage);
     checkpoint.usage.promptTokens += usage.promptTokens;
     checkpoint.usage.completionTokens += usage.completionTokens;
@@ -111,16 +112,25 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
   const total = outline.sections.length;
   for (let index = checkpoint.sections.length; index < total; index++) {
     const heading = outline.sections[index]?.heading ?? "";
+    const written = checkpoint.sections.map((section) => section.text).filter(Boolean);
     const text = await step("write", 40 + Math.round((50 * index) / total), () =>
-      writer.section(context, outline, index),
+      writer.section(context, outline, index, written),
     );
     checkpoint.sections.push({ heading, text });
     reporter.beat();
-    log("info", `section ${index + 1}/${total} written: ${heading}`);
+    if (text) log("info", `section ${index + 1}/${total} written: ${heading}`);
   }
 
+  // A section the writer could not write well is left out (it said why in the log).
+  const kept = checkpoint.sections.filter((section) => section.text.trim());
+  if (kept.length === 0)
+    throw new PipelineError(
+      "invalid-draft",
+      "no section of the article could be written in the run's language, citing its sources and without repeating itself (the run log says why each was left out); try again with other sources or another model",
+      false,
+    );
   const article = await step("assemble", 92, async () =>
-    assembleArticle({ sections: checkpoint.sections, sources, language: request.language, offline: writer.offline }),
+    assembleArticle({ sections: kept, sources, language: request.language, offline: writer.offline }),
   );
   if (article.dropped) log("warn", `${article.dropped} citation(s) named sources that were not read and were removed`);
   log("info", `${article.sources.length} of ${sources.length} sources cited`);
@@ -154,4 +164,25 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
   };
   await reporter.saved(result);
   return result;
+}
+
+/**
+ * The run's writer. The first attempt takes the worker's (a model when one is configured, else the offline writer)
+ * and records it in the checkpoint; a resumed attempt keeps the recorded one — the offline writer even on a worker
+ * with a model, the recorded model even if this worker's is another — and, when the run is a model's and this
+ * worker has none, fails as retryable so the run waits for a worker that has one instead of mixing writers.
+ */
+export function writerOf(run: PipelineRun, deps: PipelineDeps, onUsage: (usage: UsageReport) => void): Writer {
+  const recorded = run.checkpoint.writer;
+  if (recorded?.offline) return offlineWriter();
+  const model = recorded?.models.at(-1);
+  const writer = deps.writerFor(model ? { ...run.request, model } : run.request, onUsage);
+  if (recorded && writer.offline)
+    throw new PipelineError(
+      "llm-unavailable",
+      `this run is written by the language model ${recorded.models.join(", ")}, and this worker has none configured; waiting for one that has`,
+      true,
+    );
+  run.checkpoint.writer ??= { offline: writer.offline, models: writer.models };
+  return writer;
 }

@@ -60,6 +60,8 @@ export type RunState = {
   finishedAt?: number;
   /** Pipeline attempts so far (a lost worker or a transient error starts another). */
   attempts: number;
+  /** While the run waits to try again after a temporary failure: why, and when (epoch ms) it tries. */
+  retry?: { reason: string; at: number };
 };
 
 /** What the activity tells its workflow as it goes (a signal; lines are appended). */

@@ -148,7 +148,12 @@ export async function generateArticle(input: GenerateArticleInput): Promise<RunR
         note("warn", retry.message);
         state.status = "queued";
         setStage("resuming");
-        if (retry.delayMs > 0) await sleep(retry.delayMs);
+        if (retry.delayMs > 0) {
+          // The page says "waiting to retry: <why>, N s" while this lasts, rather than only "queued".
+          state.retry = { reason: retry.reason, at: Date.now() + retry.delayMs };
+          await sleep(retry.delayMs);
+          delete state.retry;
+        }
       }
     }
   } catch (error) {
@@ -176,7 +181,7 @@ export async function generateArticle(input: GenerateArticleInput): Promise<RunR
   }
 }
 
-type RetryPlan = { delayMs: number; checkpoint: unknown; message: string };
+type RetryPlan = { delayMs: number; checkpoint: unknown; message: string; reason: string };
 
 /** Whether and when to run the pipeline again after `error`, and from which checkpoint. */
 function retryPlan(error: unknown, attempt: number): RetryPlan | undefined {
@@ -187,6 +192,7 @@ function retryPlan(error: unknown, attempt: number): RetryPlan | undefined {
       delayMs: 0,
       checkpoint: cause.lastHeartbeatDetails,
       message: "the worker running this article stopped answering; resuming from the last finished step",
+      reason: "the worker stopped answering",
     };
   if (cause instanceof ApplicationFailure && !cause.nonRetryable) {
     const shutdown = cause.type === "WorkerShutdown";
@@ -196,6 +202,7 @@ function retryPlan(error: unknown, attempt: number): RetryPlan | undefined {
       message: shutdown
         ? "the worker was shut down; resuming from the last finished step on the next free slot"
         : `attempt ${attempt} failed: ${cause.message}; trying again`,
+      reason: cause.message,
     };
   }
   return undefined;

@@ -1,8 +1,9 @@
 import type { Chat } from "../llm/chat.ts";
-import { isInLanguage } from "../llm/language.ts";
+import { isInLanguage, languageInstruction } from "../llm/language.ts";
 import { offlineOutline } from "./offline-writer.ts";
 import { parseOutline } from "./outline-schema.ts";
 import { languageReminder, outlineMessages, sectionMessages } from "./prompts.ts";
+import { cleanSection, PROBLEM_WORDS, problemReminder, sectionProblem } from "./section-checks.ts";
 import type { Outline, UsageReport, WriteContext, Writer } from "./types.ts";
 
 export type LlmWriterOptions = {
@@ -13,7 +14,10 @@ export type LlmWriterOptions = {
   onUsage: (usage: UsageReport) => void;
 };
 
-/** Writes through a language model: a JSON outline, then each section, each checked for the output language. */
+/**
+ * Writes through a language model: a JSON outline, then each section, cleaned to the article's Markdown and checked
+ * (language, repeats, citations: see section-checks.ts) — asked once more when wrong, then left out with a log line.
+ */
 export function llmWriter(options: LlmWriterOptions): Writer {
   const ask = async (context: WriteContext, model: string, messages: Parameters<Chat["complete"]>[0]["messages"]) => {
     const answer = await options.chat.complete({ model, messages, signal: context.signal, log: context.log });
@@ -50,18 +54,22 @@ export function llmWriter(options: LlmWriterOptions): Writer {
       return outline;
     },
 
-    async section(context, outline, index) {
-      const text = await ask(context, options.writeModel, sectionMessages(context, outline, index));
-      if (isInLanguage(text, context.request.language)) return text;
-      context.log("warn", `section ${index + 1} came back in the wrong language; asking once more`);
-      const again = await ask(
-        context,
-        options.writeModel,
-        sectionMessages(context, outline, index, languageReminder(context)),
-      );
-      if (!isInLanguage(again, context.request.language))
-        context.log("warn", `section ${index + 1} is still not in ${context.request.language}; kept as written`);
-      return again;
+    async section(context, outline, index, written = []) {
+      const language = context.request.language;
+      const sourceCount = context.sources.length;
+      const attempt = async (reminder?: string) =>
+        cleanSection(await ask(context, options.writeModel, sectionMessages(context, outline, index, reminder)));
+      const check = (text: string) => sectionProblem(text, { language, sourceCount, written });
+      const first = await attempt();
+      const problem = check(first);
+      if (!problem) return first;
+      context.log("warn", `section ${index + 1} ${PROBLEM_WORDS[problem]}; asking once more`);
+      const again = await attempt(problemReminder(problem, sourceCount, languageInstruction(language)));
+      const still = check(again);
+      if (!still) return again;
+      // Never kept as written: a section in the wrong language, a repeat or one citing nothing is left out.
+      context.log("warn", `section ${index + 1} left out: it ${PROBLEM_WORDS[still]} twice`);
+      return "";
     },
   };
 }

@@ -18,6 +18,8 @@ export type WriteContext = {
   material: readonly Material[];
   signal: AbortSignal;
   log: RunLog;
+  /** Tag names the community already uses; the offline writer suggests those its sources mention. */
+  taxonomy?: readonly string[];
 };
 
 /** Tokens one call spent, reported as they happen so the run's totals survive a lost worker. */
@@ -30,7 +32,11 @@ export type Writer = {
   /** Model names used, for the draft's metadata. */
   models: string[];
   outline(context: WriteContext): Promise<Outline>;
-  section(context: WriteContext, outline: Outline, index: number): Promise<string>;
+  /**
+   * Section `index`'s Markdown with `[n]` citations; `written` are the sections before it (a repeat of one is not
+   * kept). An empty answer means the section could not be written well and is left out (the writer logged why).
+   */
+  section(context: WriteContext, outline: Outline, index: number, written?: readonly string[]): Promise<string>;
 };
 
 /** The creator's pasted references and uploaded files as material. */

@@ -82,6 +82,8 @@ export async function startLlmStub(initial: Partial<LlmStubConfig> = {}) {
     };
     if (kind === "outline" && topic.includes("[429]") && once(`429:${topic}`)) return fail(429, { "retry-after": "1" });
     if (kind === "section" && topic.includes("[500]") && once(`500:${topic}`)) return fail(500);
+    // "[down]": the model is unavailable for good (a short Retry-After, so its retries pass quickly).
+    if (topic.includes("[down]")) return fail(503, { "retry-after": "0.2" });
 
     response.on("close", () => {
       if (!response.writableFinished) call.abortedAt = Date.now();
@@ -102,7 +104,12 @@ export async function startLlmStub(initial: Partial<LlmStubConfig> = {}) {
     const text =
       kind === "outline"
         ? outline(topic, config.sections, sources, zh)
-        : section(heading, [...new Set(sources)], english);
+        : section(heading, [...new Set(sources)], english, {
+            // "[dupe]": every section the same text, however it is asked (the writer must leave the repeats out).
+            same: topic.includes("[dupe]"),
+            // "[html]": the answer wrapped in a code fence with raw HTML inside (the writer must clean it).
+            html: topic.includes("[html]"),
+          });
     const hang = kind === "section" && topic.includes("[hang]");
     const delay =
       kind === "outline" ? config.outlineMs : topic.includes("[slow]") ? config.slowSectionMs : config.sectionMs;
@@ -173,12 +180,46 @@ function outline(topic: string, count: number, sources: number[], zh: boolean): 
   return `<think>The user wants an outline. Let me plan [7] sections.</think>\n\`\`\`json\n${JSON.stringify(json)}\n\`\`\``;
 }
 
-function section(heading: string, sources: number[], english: boolean): string {
+/** Sentences only one section says, so sections differ as a real model's do. */
+const DISTINCT = {
+  en: [
+    "Tide gauges along the coast record the water level every six minutes.",
+    "Turbine blades are shaped to turn in both directions as the current reverses.",
+    "Sediment moved by the barrage changes where birds can feed at low water.",
+    "Operators sell the output a day ahead because its timing is known years in advance.",
+    "Maintenance crews work in the short slack-water window between tides.",
+    "Estuaries with a large tidal range were surveyed first.",
+  ],
+  zh: [
+    "沿海的潮位站每六分钟记录一次水位。",
+    "涡轮叶片的形状让它在水流反向时也能转动。",
+    "拦潮坝带走的泥沙改变了鸟类在低潮时觅食的地方。",
+    "运营方提前一天出售电力，因为潮汐的时间多年前就能算出。",
+    "维修人员只能在两次潮汐之间短暂的平潮期作业。",
+    "潮差大的河口最先被勘测。",
+  ],
+};
+
+function section(
+  heading: string,
+  sources: number[],
+  english: boolean,
+  quirks: { same: boolean; html: boolean } = { same: false, html: false },
+): string {
   const cite = sources.map((n) => `[${n}]`).join("");
   const thinking = "<think>I should cite [42] here.</think>";
-  return english
-    ? `${thinking}This part explains ${heading} with evidence from the sources ${cite}. Engineers weigh costs and benefits carefully [${sources[0] ?? 1}]. A claim from a source nobody read [99].`
-    : `${thinking}本节讨论${heading}，并引用了资料${cite}。工程师会仔细权衡成本与收益[${sources[0] ?? 1}]。这里引用了一个没有读过的资料[99]。`;
+  const part = quirks.same ? 0 : Number(/(\d+)/.exec(heading)?.[1] ?? 1) - 1;
+  const pool = english ? DISTINCT.en : DISTINCT.zh;
+  const own = pool[part % pool.length] ?? "";
+  const first = sources[0] ?? 1;
+  const text = quirks.same
+    ? english
+      ? `Every part of this article says the same thing about tides ${cite}. ${own} [${first}]`
+      : `本文每一部分都说着关于潮汐的同样内容${cite}。${own}[${first}]`
+    : english
+      ? `${thinking}This part explains ${heading} with evidence from the sources ${cite}. ${own} [${first}] A claim from a source nobody read [99].`
+      : `${thinking}本节讨论${heading}，并引用了资料${cite}。${own}[${first}]这里引用了一个没有读过的资料[99]。`;
+  return quirks.html ? `\`\`\`markdown\n<p>${text}</p><br/><ul><li>A listed point [${first}]</li></ul>\n\`\`\`` : text;
 }
 
 /** An answer citing the last passage first (the worker renumbers by first appearance) and one that does not exist. */

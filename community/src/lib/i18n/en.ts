@@ -189,6 +189,7 @@ export const en = {
     status: "Status",
     statuses: { queued: "Queued", active: "Running", done: "Done", failed: "Failed", cancelled: "Cancelled" },
     position: (n: number) => `#${n} in the queue`,
+    waitingToRetry: (reason: string, seconds: number) => `Waiting to retry: ${reason}, ${seconds} s`,
     stage: "Stage",
     progress: "Progress",
     log: "Log",

@@ -183,6 +183,7 @@ export const zhCN: Strings = {
     status: "状态",
     statuses: { queued: "排队中", active: "进行中", done: "已完成", failed: "失败", cancelled: "已取消" },
     position: (n: number) => `队列第 ${n} 位`,
+    waitingToRetry: (reason: string, seconds: number) => `等待重试：${reason}，${seconds} 秒`,
     stage: "阶段",
     progress: "进度",
     log: "日志",
