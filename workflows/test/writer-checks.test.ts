@@ -106,6 +106,57 @@ describe("the model client's errors by kind", () => {
   });
 });
 
+describe("the outline's JSON schema", () => {
+  it("is sent as response_format, and dropped once for an endpoint that refuses it", async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const server = createServer((request, response) => {
+      let raw = "";
+      request.on("data", (piece) => {
+        raw += piece;
+      });
+      request.on("end", () => {
+        const body = JSON.parse(raw) as Record<string, unknown>;
+        bodies.push(body);
+        if (body.response_format) {
+          response.writeHead(400, { "content-type": "application/json" }).end('{"error":{"message":"no"}}');
+          return;
+        }
+        const delta = {
+          id: "x",
+          object: "chat.completion.chunk",
+          created: 0,
+          model: "m",
+          choices: [{ index: 0, delta: { content: "{}" }, finish_reason: null }],
+        };
+        response
+          .writeHead(200, { "content-type": "text/event-stream" })
+          .end(`data: ${JSON.stringify(delta)}\n\ndata: [DONE]\n\n`);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const log: string[] = [];
+      const schema = { name: "outline", schema: { type: "object" } };
+      const answer = await createChat({
+        baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+        apiKey: "k",
+      }).complete({
+        model: "m",
+        messages: [{ role: "user", content: "outline" }],
+        signal: new AbortController().signal,
+        log: (_level, line) => log.push(line),
+        jsonSchema: schema,
+      });
+      expect(answer.text).toBe("{}");
+      expect(bodies[0]?.response_format).toEqual({ type: "json_schema", json_schema: schema });
+      expect(bodies[1]?.response_format).toBeUndefined();
+      expect(log).toEqual(["the language model m does not take a JSON schema; asking without one"]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe("one writer per run", () => {
   const llm: Writer = {
     offline: false,

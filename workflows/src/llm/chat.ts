@@ -19,6 +19,11 @@ export type ChatRequest = {
   log: RunLog;
   temperature?: number;
   /**
+   * The JSON Schema the answer must follow, sent as `response_format`. An endpoint that refuses the parameter (400)
+   * is asked once more without it (the caller parses and checks the answer anyway).
+   */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
+  /**
    * Called with each piece of text as it streams in (reasoning blocks included: the caller decides what to show).
    * Once a piece has been handed over, a failed stream is not retried here — the caller has already used its
    * beginning — but thrown as `llm-unavailable` (retryable) for the caller's own attempt to start over.
@@ -63,7 +68,7 @@ export function createChat(options: ChatOptions) {
   const maxDelayMs = options.maxDelayMs ?? 60_000;
   const slowNoticeMs = options.slowNoticeMs ?? 10_000;
 
-  async function once(request: ChatRequest, streamed: { any: boolean }): Promise<ChatAnswer> {
+  async function once(request: ChatRequest, streamed: { any: boolean }, schema: boolean): Promise<ChatAnswer> {
     const idle = new AbortController();
     let timer = setTimeout(() => idle.abort(), idleTimeoutMs);
     // A quiet stream is said in the log within seconds, not only when it is given up on.
@@ -89,6 +94,9 @@ export function createChat(options: ChatOptions) {
           stream: true,
           stream_options: { include_usage: true },
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+          ...(schema && request.jsonSchema
+            ? { response_format: { type: "json_schema" as const, json_schema: request.jsonSchema } }
+            : {}),
         },
         { signal: AbortSignal.any([request.signal, idle.signal]) },
       );
@@ -131,11 +139,12 @@ export function createChat(options: ChatOptions) {
   async function complete(request: ChatRequest): Promise<ChatAnswer> {
     const streamed = { any: false };
     let protocolErrors = 0;
+    let schema = Boolean(request.jsonSchema);
     for (let retry = 0; ; retry++) {
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
       try {
-        const answer = await once(request, streamed);
+        const answer = await once(request, streamed, schema);
         options.observer?.request(request.model, "ok", seconds());
         return answer;
       } catch (error) {
@@ -149,6 +158,12 @@ export function createChat(options: ChatOptions) {
             `the language model ${request.model} stopped in the middle of its answer (${what}); try again`,
             true,
           );
+        if (kind === "rejected" && schema && error instanceof APIError && error.status === 400) {
+          schema = false;
+          retry--;
+          request.log("info", `the language model ${request.model} does not take a JSON schema; asking without one`);
+          continue;
+        }
         if (kind === "rejected")
           throw new PipelineError(
             "llm-rejected",

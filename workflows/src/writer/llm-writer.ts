@@ -1,7 +1,10 @@
 import type { Chat } from "../llm/chat.ts";
 import { isInLanguage, languageInstruction } from "../llm/language.ts";
 import { offlineOutline } from "./offline-writer.ts";
-import { parseOutline } from "./outline-schema.ts";
+import { OUTLINE_JSON_SCHEMA, parseOutline } from "./outline-schema.ts";
+
+const OUTLINE_FORMAT = { name: "outline", schema: OUTLINE_JSON_SCHEMA as unknown as Record<string, unknown> };
+
 import { languageReminder, outlineMessages, sectionMessages } from "./prompts.ts";
 import { cleanSection, PROBLEM_WORDS, problemReminder, sectionProblem } from "./section-checks.ts";
 import type { Outline, UsageReport, WriteContext, Writer } from "./types.ts";
@@ -19,8 +22,19 @@ export type LlmWriterOptions = {
  * (language, repeats, citations: see section-checks.ts) — asked once more when wrong, then left out with a log line.
  */
 export function llmWriter(options: LlmWriterOptions): Writer {
-  const ask = async (context: WriteContext, model: string, messages: Parameters<Chat["complete"]>[0]["messages"]) => {
-    const answer = await options.chat.complete({ model, messages, signal: context.signal, log: context.log });
+  const ask = async (
+    context: WriteContext,
+    model: string,
+    messages: Parameters<Chat["complete"]>[0]["messages"],
+    jsonSchema?: Parameters<Chat["complete"]>[0]["jsonSchema"],
+  ) => {
+    const answer = await options.chat.complete({
+      model,
+      messages,
+      signal: context.signal,
+      log: context.log,
+      ...(jsonSchema ? { jsonSchema } : {}),
+    });
     options.onUsage({
       model: answer.model,
       promptTokens: answer.promptTokens,
@@ -37,7 +51,10 @@ export function llmWriter(options: LlmWriterOptions): Writer {
 
     async outline(context) {
       const count = context.sources.length;
-      let outline = parseOutline(await ask(context, options.outlineModel, outlineMessages(context)), count);
+      let outline = parseOutline(
+        await ask(context, options.outlineModel, outlineMessages(context), OUTLINE_FORMAT),
+        count,
+      );
       if (!outline || !isInLanguage(outlineText(outline), context.request.language)) {
         const problem = outline ? "was not in the required language" : "was not a readable JSON outline";
         context.log("warn", `the outline ${problem}; asking once more`);
@@ -45,7 +62,10 @@ export function llmWriter(options: LlmWriterOptions): Writer {
           ? languageReminder(context)
           : "Your previous answer was not valid JSON. Answer with the JSON object only.";
         outline =
-          parseOutline(await ask(context, options.outlineModel, outlineMessages(context, reminder)), count) ?? outline;
+          parseOutline(
+            await ask(context, options.outlineModel, outlineMessages(context, reminder), OUTLINE_FORMAT),
+            count,
+          ) ?? outline;
       }
       if (!outline) {
         context.log("warn", "the model gave no usable outline; using one built from the sources");

@@ -32,6 +32,34 @@ const outlineSchema = z.object({
     .transform((sections) => sections.slice(0, 10)),
 });
 
+/**
+ * The outline's shape as a JSON Schema, sent with the outline request (`response_format`) so an endpoint that
+ * constrains its output (a grammar, structured outputs) can only answer with a readable outline.
+ */
+export const OUTLINE_JSON_SCHEMA = {
+  type: "object",
+  properties: {
+    title: { type: "string" },
+    summary: { type: "string" },
+    tags: { type: "array", items: { type: "string" }, maxItems: 5 },
+    sections: {
+      type: "array",
+      minItems: 3,
+      maxItems: 8,
+      items: {
+        type: "object",
+        properties: {
+          heading: { type: "string" },
+          points: { type: "array", items: { type: "string" }, maxItems: 5 },
+          sources: { type: "array", items: { type: "integer" }, maxItems: 5 },
+        },
+        required: ["heading", "points", "sources"],
+      },
+    },
+  },
+  required: ["title", "summary", "tags", "sections"],
+} as const;
+
 /** The outline in a model's answer: the JSON object, with or without code fences and chatter around it. */
 export function parseOutline(text: string, sourceCount: number): Outline | undefined {
   const start = text.indexOf("{");
