@@ -87,7 +87,8 @@ describe("citations", () => {
       language: "en",
       offline: false,
     });
-    expect(article.body).toContain("## One\n\nClaim [1]. Another [2][1]. Invented. Range [2][3].");
+    // Side-by-side markers are merged in order ("[2][1]" would read as a stray).
+    expect(article.body).toContain("## One\n\nClaim [1]. Another [1][2]. Invented. Range [2][3].");
     expect(article.body).toContain("list[0] = [5]");
     expect(article.body).toContain("More [3].");
     expect(article.sources.map((s) => s.url)).toEqual([

@@ -92,6 +92,8 @@ export type AnswerUpdate = {
 };
 
 /** The run stops for good: the CMS refuses drafts of a blocked member. */
+const tagListSchema = z.object({ data: z.array(z.object({ name: z.string() })) });
+
 export function creatorBlocked(): PipelineError {
   return new PipelineError(CREATOR_BLOCKED, "the creator's account is blocked, so this run saves no draft", false);
 }
@@ -188,6 +190,15 @@ export function createCmsClient(options: CmsClientOptions) {
       if (!parsed.success)
         throw new PipelineError("cms-unavailable", "the CMS answered an article read in an unexpected shape", true);
       return parsed.data.data;
+    },
+    /** The names of the tags the community uses in `locale` (public, at most 200): what the offline writer suggests from. */
+    async tagNames(locale: Locale, options?: CmsCallOptions): Promise<string[]> {
+      const path = `/api/tags?locale=${encodeURIComponent(locale)}&fields[0]=name&pagination[pageSize]=200`;
+      const body = await send("GET", path, undefined, { ...options, asReader: true });
+      const parsed = tagListSchema.safeParse(body);
+      if (!parsed.success)
+        throw new PipelineError("cms-unavailable", "the CMS answered the tag list in an unexpected shape", true);
+      return parsed.data.data.map((tag) => tag.name);
     },
     /**
      * Moves an answer on (queued → streaming → done, stopped or failed) and, with a final status, stores what it ended

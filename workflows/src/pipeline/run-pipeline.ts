@@ -19,7 +19,7 @@ export type PipelineDeps = {
   fetcher: Pick<PageFetcher, "fetchPage">;
   /** The writer for a request: through the LLM when one is configured, else the offline writer. */
   writerFor(request: GenerationInput, onUsage: (usage: UsageReport) => void): Writer;
-  cms: Pick<CmsClient, "saveDraft" | "creatorStatus">;
+  cms: Pick<CmsClient, "saveDraft" | "creatorStatus"> & Partial<Pick<CmsClient, "tagNames">>;
   metrics?: GenerationMetrics;
   readConcurrency: number;
   maxSources: number;
@@ -99,7 +99,16 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
   }
   if (writer.offline)
     log("info", "no language model is configured: the offline writer composes the article from the sources");
-  const context: WriteContext = { request, sources, material, signal, log };
+  // The community's tags, for the offline writer to suggest from; without them it suggests none.
+  const taxonomy = writer.offline
+    ? await (deps.cms.tagNames?.(request.language, { signal, requestId: run.requestId }) ?? Promise.resolve([])).catch(
+        (error: unknown) => {
+          log("info", `the community's tags could not be read (${(error as Error).message}); no tags suggested`);
+          return [];
+        },
+      )
+    : [];
+  const context: WriteContext = { request, sources, material, signal, log, taxonomy };
 
   if (!checkpoint.outline)
     checkpoint.outline = await step("outline", 32, async () => {

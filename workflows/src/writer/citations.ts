@@ -22,6 +22,10 @@ const LABELS = {
   },
 } as const;
 
+// Headings of reference lists, which writers (models especially) add although the article gets its own.
+const REFERENCE_HEADING =
+  /^(#{1,6}\s*)?(\*\*)?(references?|sources?|bibliography|works cited|citations|参考(资料|文献)|引用(资料|文献)?|资料来源|来源)(\*\*)?\s*[:：]?\s*$/i;
+
 // [1], [1, 2], [1][2], [1-3], [１]… but not Markdown links ([text](url)) or footnote definitions.
 const CITATION = /\[(\d{1,3}(?:\s*[,，、;\-–]\s*\d{1,3})*)\](?![(:])/g;
 
@@ -36,11 +40,12 @@ export function assembleArticle(input: {
   offline: boolean;
 }): AssembledArticle {
   const renumbering = citationRenumbering((n) => input.sources[n - 1] !== undefined);
-  const rewrite = renumbering.rewrite;
+  const rewrite = (text: string) => mergeAdjacent(renumbering.rewrite(text));
 
   const labels = LABELS[input.language];
   const parts: string[] = input.offline ? [labels.offline] : [];
-  for (const section of input.sections) {
+  // The article ends with the one source list made here; a section that is itself a reference list goes.
+  for (const section of input.sections.filter((s) => !REFERENCE_HEADING.test(s.heading.trim()))) {
     const text = closeGaps(outsideCode(tidySection(section.text), rewrite)).trim();
     // A citation in a heading would be read as a number in the title of the section; headings cite nothing.
     const heading = section.heading.replace(CITATION, "").replace(/\s+/g, " ").trim() || "…";
@@ -109,9 +114,26 @@ function expand(group: string): number[] {
   return numbers;
 }
 
+/** "[3][2]" and "[3] [2]" → "[2][3]": markers side by side read as one citation, in order. */
+export function mergeAdjacent(text: string): string {
+  return text.replace(/\[\d{1,3}\](?:[ \t]*\[\d{1,3}\](?![(:]))+/g, (run) => {
+    const numbers = [...new Set((run.match(/\d+/g) ?? []).map(Number))].sort((a, b) => a - b);
+    return numbers.map((n) => `[${n}]`).join("");
+  });
+}
+
 /** Drops what models add around a section despite the prompt: a leading heading, a trailing reference list. */
 function tidySection(text: string): string {
-  return text
+  const lines = text.split("\n");
+  // A reference heading counts only when everything after it is a list of entries (numbered, bulleted or [n]).
+  const references = lines.findIndex(
+    (line, i) =>
+      i > 0 &&
+      REFERENCE_HEADING.test(line.trim()) &&
+      lines.slice(i + 1).every((after) => !after.trim() || /^\s*(\d+[.)]|[-*•]|\[\d+\])\s*/.test(after)),
+  );
+  const kept = references > 0 ? lines.slice(0, references).join("\n") : text;
+  return kept
     .replace(/^\s*#{1,6}\s+.*\n+/, "")
     .replace(/^\s*\[\d+\]\s*[:：]?.*https?:\/\/\S+.*$/gm, "")
     .replace(/^#{1,2}(\s)/gm, "###$1")

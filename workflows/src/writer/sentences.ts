@@ -6,18 +6,53 @@ const STOPWORDS = new Set(
   ),
 );
 
-/** The sentences of `text` that read as prose (not menu items, not walls of text). */
-export function sentencesOf(text: string, language: Locale): string[] {
+/** A block of extracted text: a paragraph, a `## ` heading or a `- ` list item (see fetch/extract.ts). */
+export type Block = { kind: "paragraph" | "heading" | "item"; text: string };
+
+/** The blocks of `text`, one a line or paragraph, with their Markdown markers taken off. */
+export function blocksOf(text: string): Block[] {
+  const blocks: Block[] = [];
+  for (const line of text.split(/\n+/)) {
+    const trimmed = line.trim();
+    if (!trimmed) continue;
+    const heading = /^#{1,6}\s+(.+)$/.exec(trimmed);
+    const item = /^[-*•]\s+(.+)$/.exec(trimmed);
+    if (heading) blocks.push({ kind: "heading", text: heading[1]?.trim() ?? "" });
+    else if (item) blocks.push({ kind: "item", text: item[1]?.trim() ?? "" });
+    else blocks.push({ kind: "paragraph", text: trimmed.replace(/\s+/g, " ") });
+  }
+  return blocks;
+}
+
+/** A sentence of a source with the heading it sits under (empty before the first heading). */
+export type PlacedSentence = { sentence: string; heading: string };
+
+/**
+ * The sentences of `text` that read as prose (not headings, menu items or walls of text), each with the source
+ * heading above it. Segmented by `Intl.Segmenter`, which handles Chinese and Latin punctuation alike.
+ */
+export function placedSentencesOf(text: string, language: Locale): PlacedSentence[] {
   const segmenter = new Intl.Segmenter(language, { granularity: "sentence" });
   const min = language === "zh-CN" ? 12 : 40;
-  const out: string[] = [];
-  for (const paragraph of text.split(/\n+/)) {
-    for (const { segment } of segmenter.segment(paragraph)) {
+  const out: PlacedSentence[] = [];
+  let heading = "";
+  for (const block of blocksOf(text)) {
+    if (block.kind === "heading") {
+      heading = block.text;
+      continue;
+    }
+    for (const { segment } of segmenter.segment(block.text)) {
       const sentence = segment.replace(/\s+/g, " ").trim();
-      if (sentence.length >= min && sentence.length <= 400 && /[.!?。！？]$/.test(sentence)) out.push(sentence);
+      if (sentence.length >= min && sentence.length <= 400 && /[.!?。！？]["'”’）)]*$/.test(sentence))
+        out.push({ sentence, heading });
     }
   }
   return out;
+}
+
+/** The sentences of `text` that read as prose. */
+export function sentencesOf(text: string, language: Locale): string[] {
+  return placedSentencesOf(text, language).map((placed) => placed.sentence);
 }
 
 /** Content words of `text`, lower-cased (Chinese is segmented into words by ICU). */
