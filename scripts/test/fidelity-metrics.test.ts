@@ -132,7 +132,8 @@ describe("language and length", () => {
   });
 
   it("counts characters for zh-CN and words for en, without headings, citations or the source list", () => {
-    expect(lengthOf("## 标题\n\n潮汐涨落[1]。\n\n## 参考资料\n\n1. [甲](https://a.b)", "zh-CN")).toBe(5);
+    // Han characters (and Latin letters and digits), not punctuation: the offline writer's own rule.
+    expect(lengthOf("## 标题\n\n潮汐涨落[1]。\n\n## 参考资料\n\n1. [甲](https://a.b)", "zh-CN")).toBe(4);
     expect(lengthOf(DRAFT_EN, "en")).toBe(5 + 26 + 14 + 5);
     expect(lengthAccuracy(DRAFT_EN, "en", 50)).toMatchObject({ length: 50, within: true });
     expect(lengthAccuracy(DRAFT_EN, "en", 60).within).toBe(false);

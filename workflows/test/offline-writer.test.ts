@@ -254,6 +254,20 @@ describe("the offline writer with nothing it can quote", () => {
     const context = contextFor("zh-CN", 600, { sources: sourcesIn("en") });
     await expect(offlineWriter().outline(context)).rejects.toThrow(/no Chinese sentences the offline writer can quote/);
   });
+
+  it("quotes the creator's material when no source is in the article's language", async () => {
+    const context = {
+      ...contextFor("zh-CN", 300, { sources: sourcesIn("en") }),
+      material: [
+        {
+          name: "pasted references",
+          text: "清明前采摘的明前茶芽叶细嫩，香气清高。采摘之后要经过摊晾、杀青和辉锅，才能形成扁平挺直的外形。",
+        },
+      ],
+    };
+    const { article } = await write(context);
+    expect(article.body).toContain("明前茶芽叶细嫩");
+  });
 });
 
 describe("the assembled article's citations", () => {

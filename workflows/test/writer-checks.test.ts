@@ -16,6 +16,9 @@ describe("a section as the article's Markdown", () => {
       "```markdown\n## Tides\n<p>Tides are <b>predictable</b> [1].</p><br/><ul><li>One point [2]</li></ul>\n```";
     expect(cleanSection(raw)).toBe("Tides are predictable [1].\n\n- One point [2]");
     expect(cleanSection("Fish &amp; chips [1]")).toBe("Fish & chips [1]");
+    expect(cleanSection("Cut off by the token limit [1]. Tides are [")).toBe(
+      "Cut off by the token limit [1]. Tides are",
+    );
   });
 
   it("finds what is wrong: the language, a repeat, no citation of a source that was read", () => {

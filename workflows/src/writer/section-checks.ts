@@ -23,6 +23,8 @@ export function cleanSection(text: string): string {
     .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_, name: string) => ENTITIES[name] ?? "");
   // The assembled article gives each section its heading; one the model wrote again would show twice.
   out = out.replace(/^\s*#{1,6}\s+[^\n]*\n+/, "");
+  // An answer cut off by its token limit can end inside a citation ("… tides [").
+  out = out.replace(/\s*\[[^\]\n]{0,12}$/, "");
   return out
     .replace(/[ \t]+\n/g, "\n")
     .replace(/\n{3,}/g, "\n\n")

@@ -66,14 +66,16 @@ export function planArticle(context: PlanContext): ArticlePlan {
   const language = request.language;
   const wording = WORDING[language];
   const target = request.targetLength;
-  const fromMaterial = context.sources.length === 0;
-  // Without sources the creator's material is all there is; it is quoted uncited (n = 0).
+  const fromSources = candidatesOf(context.sources, language);
+  // Without sources it can quote in the article's language (none read, or none in that language), the creator's
+  // material is all there is: it is quoted uncited (n = 0).
+  const fromMaterial = fromSources.length === 0;
   const pool = fromMaterial
     ? candidatesOf(
         context.material.map((m) => ({ url: "", title: m.name, text: m.text, origin: "creator" as const })),
         language,
       ).map((candidate) => ({ ...candidate, n: 0 }))
-    : candidatesOf(context.sources, language);
+    : fromSources;
   const index = bm25(pool.map((candidate) => candidate.terms));
   const topicTerms = termsOf(`${request.topic} ${request.idea}`, language);
   const relevance = normalized(pool.map((c) => index.score(c.id, topicTerms)));
