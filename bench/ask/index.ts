@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APPS } from "../../scripts/stack/apps.ts";
+import { freeInfraPorts } from "../../scripts/stack/infra.ts";
 import { ephemeralSecrets } from "../../scripts/stack/secrets.ts";
 import { buildStale, type Stack, startStack } from "../../scripts/stack/stack.ts";
 import { freePort } from "../../scripts/stack/wait.ts";
@@ -77,13 +78,7 @@ try {
     dataDir: dir,
     logDir,
     secrets: ephemeralSecrets(),
-    ports: {
-      postgres: await freePort(),
-      meilisearch: await freePort(),
-      temporal: await freePort(),
-      smtp: await freePort(),
-      mailWeb: await freePort(),
-    },
+    ports: await freeInfraPorts(),
     env: {
       CMS_PORT: String(await freePort()),
       COMMUNITY_PORT: String(await freePort()),

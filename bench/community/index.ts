@@ -29,6 +29,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 import { APPS, type AppName } from "../../scripts/stack/apps.ts";
+import { freeInfraPorts } from "../../scripts/stack/infra.ts";
 import type { ManagedProcess } from "../../scripts/stack/process.ts";
 import { ephemeralSecrets } from "../../scripts/stack/secrets.ts";
 import { buildStale, type Stack, startStack } from "../../scripts/stack/stack.ts";
@@ -118,13 +119,7 @@ try {
     dataDir: dir,
     logDir,
     secrets: ephemeralSecrets(),
-    ports: {
-      postgres: await freePort(),
-      meilisearch: await freePort(),
-      temporal: await freePort(),
-      smtp: await freePort(),
-      mailWeb: await freePort(),
-    },
+    ports: await freeInfraPorts(),
     env: {
       CMS_PORT: String(await freePort()),
       COMMUNITY_PORT: String(await freePort()),

@@ -8,7 +8,7 @@ import { ensureDatabase, startPostgres, withDatabase } from "./postgres.ts";
 import { MissingPrerequisite } from "./prerequisite.ts";
 import type { ManagedProcess } from "./process.ts";
 import { startTemporal } from "./temporal.ts";
-import { httpAnswers, tcpAnswers } from "./wait.ts";
+import { freePort, httpAnswers, tcpAnswers } from "./wait.ts";
 
 export type InfraName = "postgres" | "meilisearch" | "temporal" | "mail";
 
@@ -36,18 +36,31 @@ export type Infra = {
   stop(): Promise<void>;
 };
 
+/** Ports of the local infrastructure servers; `smtp` and `mailWeb` are the mail catcher's. */
+export type InfraPorts = {
+  postgres: number;
+  meilisearch: number;
+  temporal: number;
+  temporalUi?: number;
+  smtp: number;
+  mailWeb: number;
+};
+
+/** Free ports for a private set of infrastructure (tests, benches, the drill), the Temporal UI left out. */
+export async function freeInfraPorts(): Promise<InfraPorts> {
+  return {
+    postgres: await freePort(),
+    meilisearch: await freePort(),
+    temporal: await freePort(),
+    smtp: await freePort(),
+    mailWeb: await freePort(),
+  };
+}
 export type InfraOptions = {
   dataDir: string;
   logDir: string;
   /** Where the local servers listen; `smtp` and `mailWeb` are the mail catcher's. */
-  ports: {
-    postgres: number;
-    meilisearch: number;
-    temporal: number;
-    temporalUi?: number;
-    smtp: number;
-    mailWeb: number;
-  };
+  ports: InfraPorts;
   meiliMasterKey: string;
   /**
    * Where DATABASE_URL, MEILI_URL, TEMPORAL_ADDRESS and SMTP_HOST (with SMTP_PORT) are looked up; a given one means

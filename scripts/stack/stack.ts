@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { COMMUNITY_DATABASE_NAME, DEFAULT_PORTS, launcherEnv, variableDefaults, variables } from "@inkstone/config";
 import { type ApiKeys, ensureApiKeys } from "@inkstone/search";
 import { APPS, type AppName, type AppSpec, appEnv, appProcess, type StackEnv } from "./apps.ts";
-import { type Infra, type InfraName, startInfra } from "./infra.ts";
+import { type Infra, type InfraName, type InfraPorts, startInfra } from "./infra.ts";
 import { type LocalModel, startLocalModel } from "./local-model.ts";
 import { ensureDatabase, withDatabase } from "./postgres.ts";
 import { MissingPrerequisite } from "./prerequisite.ts";
@@ -25,14 +25,7 @@ export type StackOptions = {
   logDir: string;
   secrets: Secrets;
   /** Infrastructure ports when started locally (app ports come from the variables); smtp and mailWeb: the catcher's. */
-  ports: {
-    postgres: number;
-    meilisearch: number;
-    temporal: number;
-    temporalUi?: number;
-    smtp: number;
-    mailWeb: number;
-  };
+  ports: InfraPorts;
   /** The user's environment: given URLs are used instead of local servers, given variables win over defaults. */
   env?: NodeJS.ProcessEnv;
   /** Which apps to run; all by default. */

@@ -5,10 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { APPS } from "../stack/apps.ts";
-import { startInfra } from "../stack/infra.ts";
+import { freeInfraPorts, startInfra } from "../stack/infra.ts";
 import { ephemeralSecrets } from "../stack/secrets.ts";
 import { buildStale } from "../stack/stack.ts";
-import { freePort } from "../stack/wait.ts";
 
 export type TestInfra = {
   databaseUrl: string;
@@ -59,13 +58,7 @@ async function startServices(): Promise<{ infra: TestInfra; stop(): Promise<void
   const infra = await startInfra({
     dataDir: dir,
     logDir,
-    ports: {
-      postgres: await freePort(),
-      meilisearch: await freePort(),
-      temporal: await freePort(),
-      smtp: await freePort(),
-      mailWeb: await freePort(),
-    },
+    ports: await freeInfraPorts(),
     meiliMasterKey: ephemeralSecrets().MEILI_MASTER_KEY,
     // Tests always run their own servers, whatever the developer's shell points at.
     env: {},
