@@ -191,9 +191,9 @@ export function createCmsClient(options: CmsClientOptions) {
         throw new PipelineError("cms-unavailable", "the CMS answered an article read in an unexpected shape", true);
       return parsed.data.data;
     },
-    /** The names of the tags the community uses in `locale` (public, at most 200): what the offline writer suggests from. */
+    /** The names of the tags the community uses in `locale` (public, at most 100): what the offline writer suggests from. */
     async tagNames(locale: Locale, options?: CmsCallOptions): Promise<string[]> {
-      const path = `/api/tags?locale=${encodeURIComponent(locale)}&fields[0]=name&pagination[pageSize]=200`;
+      const path = `/api/tags?locale=${encodeURIComponent(locale)}&fields[0]=name&pagination[pageSize]=100`;
       const body = await send("GET", path, undefined, { ...options, asReader: true });
       const parsed = tagListSchema.safeParse(body);
       if (!parsed.success)

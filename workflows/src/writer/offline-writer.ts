@@ -32,7 +32,9 @@ export function offlineWriter(): Writer {
         `offline writer: ${plan.sections.length} sections from ${plan.sentences} quotable sentences, ${plan.length} of ${plan.target} ${unit}`,
       );
       if (plan.shortfall) context.log("warn", `the draft is shorter than asked: ${plan.shortfall}`);
-      if (context.sources.length && context.material.length)
+      if (plan.fromMaterial && context.sources.length)
+        context.log("info", "the sources hold little to quote: the draft also quotes your pasted references and files");
+      else if (context.sources.length && context.material.length)
         context.log(
           "info",
           "the offline writer quotes only the sources it can cite; your pasted references and files are not quoted",

@@ -1,6 +1,7 @@
 import type { Locale } from "@inkstone/config";
 import type { WriteContext } from "../types.ts";
 import { type Bm25, bm25 } from "./bm25.ts";
+import { measureLength } from "./length.ts";
 import { keyPhrases } from "./phrases.ts";
 import { type Candidate, candidatesOf } from "./pool.ts";
 import { jaccard, termsOf } from "./terms.ts";
@@ -19,7 +20,12 @@ export type ArticlePlan = {
   /** Why the plan falls short of the target, when it does. */
   shortfall?: string;
   sentences: number;
+  /** Whether the plan quotes the creator's material (uncited): no source in the language, or too little in them. */
+  fromMaterial: boolean;
 };
+
+/** Below this share of the target, the sources are too thin and the creator's material is quoted instead. */
+const THIN_SOURCES = 0.3;
 
 /** What a plan is made from: the request, the sources and material, and the community's tag names. */
 export type PlanContext = Pick<WriteContext, "request" | "sources" | "material" | "taxonomy">;
@@ -28,6 +34,7 @@ const WORDING = {
   "zh-CN": {
     introduction: "引言",
     conclusion: "结语",
+    material: "来自你的资料",
     fallback: ["背景", "要点", "细节"],
     title: (topic: string, phrases: string[]) =>
       phrases.length ? `${topic}：${phrases.slice(0, 2).join("与")}` : `${topic}概览`,
@@ -35,6 +42,7 @@ const WORDING = {
   en: {
     introduction: "Introduction",
     conclusion: "Conclusion",
+    material: "From your material",
     fallback: ["Background", "Key points", "Details"],
     title: (topic: string, phrases: string[]) =>
       phrases.length
@@ -68,8 +76,11 @@ export function planArticle(context: PlanContext): ArticlePlan {
   const target = request.targetLength;
   const fromSources = candidatesOf(context.sources, language);
   // Without sources it can quote in the article's language (none read, or none in that language), the creator's
-  // material is all there is: it is quoted uncited (n = 0).
+  // material is all there is: it is quoted, uncited (n = 0).
   const fromMaterial = fromSources.length === 0;
+  // Sources that hold under a third of the length asked for get the creator's material after them, uncited.
+  const sourceLength = fromSources.reduce((sum, candidate) => sum + measureLength(candidate.sentence, language), 0);
+  const materialAfter = !fromMaterial && context.material.length > 0 && sourceLength < target * THIN_SOURCES;
   const pool = fromMaterial
     ? candidatesOf(
         context.material.map((m) => ({ url: "", title: m.name, text: m.text, origin: "creator" as const })),
@@ -189,6 +200,19 @@ export function planArticle(context: PlanContext): ArticlePlan {
     render(group.heading, bodies[g] ?? [], true);
   });
   render(wording.conclusion, conclusion, false);
+  if (materialAfter) {
+    const quoted = candidatesOf(
+      context.material.map((m) => ({ url: "", title: m.name, text: m.text, origin: "creator" as const })),
+      language,
+    ).map((candidate) => ({ ...candidate, n: 0 }));
+    if (quoted.length)
+      sections.push({
+        heading: wording.material,
+        sources: [],
+        body: paragraphs(quoted, language),
+        units: quoted.reduce((sum, candidate) => sum + measureLength(candidate.sentence, language), 0),
+      });
+  }
 
   const length = sections.reduce((sum, section) => sum + section.units, 0);
   const available = pool.reduce((sum, c) => sum + c.units, 0);
@@ -206,6 +230,7 @@ export function planArticle(context: PlanContext): ArticlePlan {
     length,
     target,
     sentences: pool.length,
+    fromMaterial: fromMaterial || materialAfter,
     ...(shortfall ? { shortfall } : {}),
   };
 }
