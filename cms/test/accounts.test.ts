@@ -358,3 +358,55 @@ describe("who may use the account routes", () => {
       expect((await api.call("POST", path, { community: true, body: { email: "x@example.test" } })).status).toBe(403);
   });
 });
+
+describe("bad input on the account routes", () => {
+  it("answers null bytes, wrong types and huge bodies with a 4xx and a message, never a 5xx, writing nothing", async () => {
+    const member = await confirmed("acc-bad");
+    const count = async () =>
+      (await db.query("SELECT (SELECT count(*) FROM account_links) + (SELECT count(*) FROM mail_outbox) AS n")).rows[0]
+        .n as string;
+    const before = await count();
+    const huge = "x".repeat(2_000_000);
+    const cases: [string, () => Promise<{ status: number; body: any }>][] = [
+      [
+        "reset: a null byte in the address",
+        () => link("password-reset", { email: "a\u0000@example.test", locale: "en" }),
+      ],
+      ["reset: an address that is a number", () => link("password-reset", { email: 42, locale: "en" })],
+      ["reset: an unknown locale", () => link("password-reset", { email: "a@example.test", locale: "fr" })],
+      ["reset: a huge address", () => link("password-reset", { email: `${huge}@example.test`, locale: "en" })],
+      ["confirm: a null byte in the token", () => link("verification/confirm", { token: `${"a".repeat(42)}\u0000` })],
+      ["confirm: a token that is an object", () => link("verification/confirm", { token: { $ne: "" } })],
+      [
+        "complete reset: a huge password",
+        () => link("password-reset/confirm", { token: "a".repeat(43), password: huge }),
+      ],
+      ["check: an unknown purpose", () => link("links/check", { token: "a".repeat(43), purpose: "anything" })],
+      ["unsubscribe: an empty token", () => link("unsubscribe", { token: "" })],
+      ["unsubscribe: an extra field", () => link("unsubscribe", { token: "a", extra: true })],
+      [
+        "email: a null byte",
+        () =>
+          asMember(member.jwt, "POST", "email", {
+            email: "n\u0000@example.test",
+            currentPassword: PASSWORD,
+            locale: "en",
+          }),
+      ],
+      [
+        "password: wrong types",
+        () => asMember(member.jwt, "POST", "password", { currentPassword: 1, password: [], keepSession: null }),
+      ],
+      ["preferences: a null byte", () => asMember(member.jwt, "PUT", "mail-preferences", { replies: "never\u0000" })],
+      ["delete: no body", () => asMember(member.jwt, "POST", "delete")],
+    ];
+    for (const [name, send] of cases) {
+      const reply = await send();
+      expect(reply.status, `${name}: ${JSON.stringify(reply.body).slice(0, 300)}`).toBeGreaterThanOrEqual(400);
+      expect(reply.status, name).toBeLessThan(500);
+      expect(reply.body?.error?.message, name).toEqual(expect.any(String));
+    }
+    expect(await count()).toBe(before);
+    expect((await api.signIn(member.username)).status).toBe(200);
+  });
+});
