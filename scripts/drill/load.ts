@@ -258,7 +258,7 @@ export class Load {
       topic: "Tidal power",
       targetLength: "600",
       language: "en",
-      references: source,
+      urls: source,
       next: "/en/write",
     };
     const reply = await this.#record(

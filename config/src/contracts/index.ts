@@ -5,3 +5,4 @@ export * from "./document-id.ts";
 export * from "./generation-draft.ts";
 export * from "./outbox.ts";
 export * from "./search-document.ts";
+export * from "./studio.ts";
