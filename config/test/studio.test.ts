@@ -18,7 +18,9 @@ describe("citations in a creator's draft", () => {
     const { body, sources: left } = removeSource("One [1]. Two [2]. Three [3][2]. Odd : spacing [9].", sources, 2);
     expect(left).toEqual(["a", "c"]);
     expect(body).toBe("One [1]. Two. Three [2]. Odd : spacing [9].");
-    expect(citationProblems(body, left.length)).toEqual(["[9] points to no source: the article lists 2 (cite [1] to [2])"]);
+    expect(citationProblems(body, left.length)).toEqual([
+      "[9] points to no source: the article lists 2 (cite [1] to [2])",
+    ]);
     expect(removeSource("A [1].", sources, 7)).toEqual({ body: "A [1].", sources });
     expect(removeSource("中文[1]。其次[2]。", ["x", "y"], 1).body).toBe("中文。其次[1]。");
   });
