@@ -1,4 +1,5 @@
 import { env as cmsEnv } from "../src/env.ts";
+import { communityOrigin, type PreviewRequest, previewUrl } from "../src/lib/preview-url.ts";
 
 export default () => {
   const env = cmsEnv();
@@ -14,5 +15,14 @@ export default () => {
     secrets: { encryptionKey: env.ENCRYPTION_KEY },
     // No calls home from the admin panel: the platform must work offline.
     flags: { nps: false, promoteEE: false },
+    // The edit view's Preview: a draft as the community will render it (src/lib/preview-url.ts). Strapi adds the
+    // allowed origins to the admin's CSP `frame-src`, so the preview can be framed.
+    preview: {
+      enabled: true,
+      config: {
+        allowedOrigins: [communityOrigin()],
+        handler: async (uid: string, request: PreviewRequest) => previewUrl(uid, request),
+      },
+    },
   };
 };

@@ -1,7 +1,9 @@
 import { LOCALES, type Locale } from "@inkstone/config";
 import type { Core } from "@strapi/strapi";
 import { env } from "./env.ts";
+import { ensureAdminViews } from "./lib/admin-views.ts";
 import { registerArticleEvents } from "./lib/article-events.ts";
+import { dropNotificationsOfRemovedComments } from "./lib/comment-removal.ts";
 import { recount } from "./lib/counts.ts";
 import { startHousekeeping, stopHousekeeping } from "./lib/housekeeping.ts";
 import { guardMemberIdentities } from "./lib/identities.ts";
@@ -22,6 +24,7 @@ import {
   ensureLocales,
   ensureMemberPermissions,
 } from "./lib/setup.ts";
+import { registerReviewRules } from "./lib/studio/review.ts";
 import { registerTaxonomySlugs } from "./lib/taxonomy.ts";
 import { ensureAvatarFolder } from "./lib/uploads/avatars.ts";
 import { notifyCommunity } from "./lib/webhook.ts";
@@ -70,6 +73,8 @@ export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     surviveDatabaseOutages();
     registerArticleEvents(strapi);
+    registerReviewRules(strapi);
+    dropNotificationsOfRemovedComments(strapi);
     registerSourceEvents(strapi);
     registerTaxonomySlugs(strapi);
   },
@@ -87,6 +92,7 @@ export default {
     await ensureMemberPermissions(strapi);
     await ensureApiTokens(strapi);
     await ensureAvatarFolder(strapi);
+    await ensureAdminViews(strapi);
     startSearchSync(strapi);
     startHousekeeping(strapi);
     startMailer(strapi);

@@ -125,7 +125,7 @@ afterAll(async () => {
 const fingerprint = async () =>
   (
     await db.query(`SELECT
-      (SELECT md5(coalesce(string_agg(id || ':' || document_id || ':' || title || ':' || coalesce(published_at::text, ''), ',' ORDER BY id), '')) FROM articles) AS articles,
+      (SELECT md5(coalesce(string_agg(id || ':' || document_id || ':' || title || ':' || coalesce(published_at::text, '') || ':' || coalesce(review_state, '') || ':' || coalesce(submitted_at::text, ''), ',' ORDER BY id), '')) FROM articles) AS articles,
       (SELECT md5(coalesce(string_agg(id || ':' || visibility || ':' || body || ':' || reports_count, ',' ORDER BY id), '')) FROM comments) AS comments,
       (SELECT count(*) FROM reactions) AS reactions,
       (SELECT count(*) FROM follows) AS follows,
@@ -167,6 +167,21 @@ const memberConversation = async ({ answered = false } = {}) => {
   }
   return { id: reply.body.data.conversation.documentId as string, answer };
 };
+/**
+ * A fresh generated draft of the member's (saved by the worker), optionally submitted; returns its id and the
+ * version the member's studio read it at (kept for the save cell's body).
+ */
+let draftVersion = "";
+const memberDraft = async ({ submit = false } = {}) => {
+  const run = runId();
+  const saved = await api.saveDraft(run, draft(ids.member, run));
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  const documentId = saved.body.data.documentId as string;
+  const studio = `/api/studio/articles/${documentId}`;
+  if (submit) expect((await api.call("POST", `${studio}/submit?locale=en`, callers.member)).status).toBe(200);
+  draftVersion = (await api.call("GET", `${studio}?locale=en`, callers.member)).body.data.version;
+  return documentId;
+};
 /** A fresh session of `userId`, recorded as the community does; returns its token hash. */
 const session = async (userId: string) => {
   const tokenHash = token();
@@ -196,6 +211,10 @@ const OWNER = (ok: number) => ({ ...MEMBER(ok), otherMember: 403 });
 const WORKER = (ok: number) => table(403, { ...BAD_TOKENS, workerToken: ok });
 /** A member's own conversation: to anyone else it does not exist. */
 const CONVERSATION_OWNER = (ok: number) => ({ ...MEMBER(ok), otherMember: 404 });
+/** A member's own draft in the studio: to anyone else it does not exist. */
+const STUDIO_OWNER = (ok: number) => ({ ...MEMBER(ok), otherMember: 404 });
+/** The draft behind a preview link: the community's API token only. */
+const COMMUNITY_TOKEN_ONLY = (ok: number) => table(403, { ...BAD_TOKENS, communityToken: ok });
 /** The community's door (`auth: false` + the community-only policy): no token is even looked at. */
 const DOOR = (ok: number) => table(403, { communityHeader: ok, memberViaCommunity: ok });
 /**
@@ -402,6 +421,49 @@ const ROUTES: Route[] = [
     },
     writes: true,
     expected: CONVERSATION_OWNER(200),
+  },
+  { name: "studio: my articles", method: "GET", path: () => "/api/studio/articles", expected: MEMBER(200) },
+  {
+    name: "studio: read a draft",
+    method: "GET",
+    path: async () => `/api/studio/articles/${await memberDraft()}?locale=en`,
+    expected: STUDIO_OWNER(200),
+  },
+  {
+    name: "studio: save a draft",
+    method: "PUT",
+    path: async () => `/api/studio/articles/${await memberDraft()}?locale=en`,
+    body: () => ({
+      data: {
+        title: "Saved by the matrix",
+        summary: "",
+        body: "Cited [1].",
+        sources: [{ title: "A source", url: "https://example.org/a", excerpt: "" }],
+        version: draftVersion,
+      },
+    }),
+    writes: true,
+    expected: STUDIO_OWNER(200),
+  },
+  {
+    name: "studio: submit a draft",
+    method: "POST",
+    path: async () => `/api/studio/articles/${await memberDraft()}/submit?locale=en`,
+    writes: true,
+    expected: STUDIO_OWNER(200),
+  },
+  {
+    name: "studio: withdraw a submission",
+    method: "POST",
+    path: async () => `/api/studio/articles/${await memberDraft({ submit: true })}/withdraw?locale=en`,
+    writes: true,
+    expected: STUDIO_OWNER(200),
+  },
+  {
+    name: "preview a draft",
+    method: "GET",
+    path: async () => `/api/previews/${await memberDraft()}?locale=en`,
+    expected: COMMUNITY_TOKEN_ONLY(200),
   },
   {
     name: "creator status",

@@ -102,8 +102,8 @@ describe("publishing", () => {
 
     const notes = await api.call("GET", "/api/notifications/mine", { token: author.jwt });
     expect(notes.body.data.map((n: { kind: string }) => n.kind).sort()).toEqual([
-      "article_published",
       "generation_finished",
+      "review_published",
     ]);
   });
 

@@ -37,6 +37,7 @@ export const SERVICE_VARIABLES = {
     "CMS_COMMUNITY_TOKEN",
     "CMS_WORKER_TOKEN",
     "COMMUNITY_URL",
+    "COMMUNITY_INTERNAL_URL",
     "COMMUNITY_WEBHOOK_SECRET",
     "ADMIN_EMAIL",
     "ADMIN_PASSWORD",
@@ -57,6 +58,7 @@ export const SERVICE_VARIABLES = {
     "COMMUNITY_PORT",
     "COMMUNITY_URL",
     "CMS_URL",
+    "CMS_PUBLIC_URL",
     "MEILI_URL",
     "MEILI_INDEX_PREFIX",
     "TEMPORAL_ADDRESS",
@@ -71,6 +73,11 @@ export const SERVICE_VARIABLES = {
     "ASK_QUOTA",
     "TRUSTED_PROXIES",
     "COMMUNITY_DATABASE_URL",
+    // The /write form checks source URLs by the worker's rule, and offers web search only when the worker has a
+    // provider (it reads whether these are set, never uses them).
+    "FETCH_ALLOW_PRIVATE",
+    "SEARXNG_URL",
+    "SERPER_API_KEY",
   ],
   worker: [
     "NODE_ENV",

@@ -244,7 +244,7 @@ export const variables = {
   COMMUNITY_INTERNAL_URL: httpUrl()
     .optional()
     .describe(
-      "Where the worker reaches the community from inside the deployment, to stream answers as they are written. Defaults to COMMUNITY_URL.",
+      "Where the CMS (its change webhook) and the worker (answers as they are written) reach the community from inside the deployment. Defaults to COMMUNITY_URL, which stays the public address in links, mail and previews.",
     ),
 
   SITE_PORT: port(DEFAULT_PORTS.site).describe("Port the docs site is served on by `npm start`."),

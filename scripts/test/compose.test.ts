@@ -334,12 +334,13 @@ describe("the community behind its proxy", () => {
     expect(proxyAddress).not.toBe(gateway);
   });
 
-  it("the CMS's webhook goes through the proxy; the worker's COMMUNITY_URL is the public one, for links", () => {
-    const webhook = new URL(resolve(environmentOf(service("cms")).COMMUNITY_URL ?? ""));
+  it("the CMS's webhook goes through the proxy; the CMS's and the worker's COMMUNITY_URL is the public one, for links, mail and previews", () => {
+    const webhook = new URL(resolve(environmentOf(service("cms")).COMMUNITY_INTERNAL_URL ?? ""));
     expect(webhook.hostname).toBe(PROXY);
     expect((proxy.ports ?? []).map(targetPort)).toContain(webhook.port);
     expect(Object.keys(networksOf(service("cms")))).toEqual(expect.arrayContaining(["default", edgeName]));
-    expect(environmentOf(service("worker")).COMMUNITY_URL).toBe(environmentOf(service("community")).COMMUNITY_URL);
+    for (const name of ["cms", "worker"])
+      expect(environmentOf(service(name)).COMMUNITY_URL, name).toBe(environmentOf(service("community")).COMMUNITY_URL);
   });
 
   it("compresses nothing and passes Accept-Encoding through (the community compresses its own responses)", () => {

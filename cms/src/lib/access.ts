@@ -49,11 +49,19 @@ export const MEMBER_ACTIONS = [
   "api::conversation.conversation.delete",
   "api::conversation.conversation.followUp",
   "api::conversation.conversation.rollback",
+  "api::studio.studio.list",
+  "api::studio.studio.findOne",
+  "api::studio.studio.save",
+  "api::studio.studio.submit",
+  "api::studio.studio.withdraw",
   "plugin::users-permissions.user.me",
 ] as const;
 
-/** The community's server-side token: public reads. Member actions go with the member's own JWT. */
-export const COMMUNITY_TOKEN_ACTIONS = [...PUBLIC_ACTIONS] as const;
+/**
+ * The community's server-side token: public reads, and the draft behind a signed preview link (the community checks
+ * the link; the CMS answers only this token). Member actions go with the member's own JWT.
+ */
+export const COMMUNITY_TOKEN_ACTIONS = [...PUBLIC_ACTIONS, "api::article.article.preview"] as const;
 
 /**
  * The worker's token: look up whether a creator is blocked, save drafts and report failures, read and save Ask

@@ -19,7 +19,7 @@ type Params = { documentId?: string; locale?: string | string[] };
 const isLocale = (value: string): value is Locale => (LOCALES as readonly string[]).includes(value);
 
 /** The locales a document-service call touches: `*` means all; none means the default locale. */
-function localesOf(locale: Params["locale"], defaultLocale: string): string[] {
+export function localesOf(locale: Params["locale"], defaultLocale: string): string[] {
   if (locale === "*") return [...LOCALES];
   if (Array.isArray(locale)) return locale;
   return [locale ?? defaultLocale];
@@ -69,13 +69,13 @@ export function registerArticleEvents(strapi: Core.Strapi): void {
   });
 }
 
-/** "Your article was published", the first time it is. */
+/** "Your article was published" (an editor's review decision), the first time it is. */
 async function notifyAuthor(strapi: Core.Strapi, documentId: string, locales: string[]): Promise<void> {
   const [article] = await publishedVersion(strapi, documentId, locales, { author: true });
   if (!article?.author) return;
   await notify(strapi, {
     recipientId: article.author.id,
-    kind: "article_published",
+    kind: "review_published",
     articleDocumentId: documentId,
     articleLocale: article.locale,
     message: article.title,

@@ -35,21 +35,8 @@ const NEXT: Record<Status, readonly Status[]> = {
 /** Answers still being written: a follow-up waits for them, a deleted conversation cancels them. */
 export const PENDING: readonly Status[] = ["queued", "streaming"];
 
-/** A refusal that leaves everything as it was: thrown inside a transaction (rolling it back), answered 409. */
-export class Conflict extends Error {}
-
-type Ctx = { status?: number; body?: unknown };
-
-/** Runs `work`; a Conflict it throws answers 409 `ConflictError` with its message (Strapi has no 409 error class). */
-export async function answerConflicts(ctx: Ctx, work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (!(error instanceof Conflict)) throw error;
-    ctx.status = 409;
-    ctx.body = { data: null, error: { status: 409, name: "ConflictError", message: error.message, details: {} } };
-  }
-}
+// The 409 of conversations is the one every member route answers (lib/validate.ts).
+export { answerConflicts, Conflict } from "./validate.ts";
 
 /** Serialises every write to one conversation (follow-ups, answers, rollbacks, deletion) in the caller's transaction. */
 export async function lockConversation(trx: Knex.Transaction, documentId: string): Promise<void> {

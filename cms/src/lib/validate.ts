@@ -25,3 +25,31 @@ export function forbidWithCode(ctx: { status?: number; body?: unknown }, code: s
   ctx.status = 403;
   ctx.body = { data: null, error: { status: 403, name: "ForbiddenError", code, message, details: { code } } };
 }
+
+/** A refusal that leaves everything as it was: thrown inside a transaction (rolling it back), answered 409. */
+export class Conflict extends Error {
+  /** Tells the caller which refusal it is (`error.code` and `details.code`), when it must act differently on each. */
+  code: string | undefined;
+  constructor(message: string, code?: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Runs `work`; a Conflict it throws answers 409 `ConflictError` with its message (Strapi has no 409 error class). */
+export async function answerConflicts(
+  ctx: { status?: number; body?: unknown },
+  work: () => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof Conflict)) throw error;
+    const { code, message } = error;
+    ctx.status = 409;
+    ctx.body = {
+      data: null,
+      error: { status: 409, name: "ConflictError", message, ...(code ? { code } : {}), details: code ? { code } : {} },
+    };
+  }
+}

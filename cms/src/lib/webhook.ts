@@ -13,8 +13,9 @@ const TRIES = 3;
  * them (so the community applies the event once), then a warning.
  */
 export function notifyCommunity(event: ChangeEvent): void {
-  const { COMMUNITY_URL, COMMUNITY_WEBHOOK_SECRET: secret } = env();
-  const url = `${COMMUNITY_URL}/api/revalidate`;
+  const { COMMUNITY_URL, COMMUNITY_INTERNAL_URL, COMMUNITY_WEBHOOK_SECRET: secret } = env();
+  // Inside a deployment the community may have an address of its own (compose: its proxy); links use COMMUNITY_URL.
+  const url = `${COMMUNITY_INTERNAL_URL ?? COMMUNITY_URL}/api/revalidate`;
   const body = JSON.stringify(event);
   const delivery = randomUUID();
   const requestId = currentRequestId();
@@ -36,7 +37,7 @@ export function notifyCommunity(event: ChangeEvent): void {
       if (!response.ok)
         log().warn(
           { delivery, status: response.status, event },
-          `The community refused a refresh call (HTTP ${response.status}); check COMMUNITY_URL and COMMUNITY_WEBHOOK_SECRET.`,
+          `The community refused a refresh call (HTTP ${response.status}); check COMMUNITY_INTERNAL_URL (or COMMUNITY_URL) and COMMUNITY_WEBHOOK_SECRET.`,
         );
     } catch (error) {
       if (n < TRIES) {

@@ -3,7 +3,7 @@ import { decodeComponent, isContentApi } from "../lib/text.ts";
 /** Parameters that choose drafts or publication states; none of our callers needs one. */
 const DROPPED = new Set(["status", "publicationFilter", "hasPublishedVersion", "publicationState"]);
 
-type Ctx = { path: string; querystring: string };
+type Ctx = { path: string; querystring: string; state: { droppedParameters?: string[] } };
 
 /** `filters` for `filters[id][$eq]`: the parameter a query-string key belongs to. */
 const parameterOf = (pair: string) => decodeComponent(pair.split("=", 1)[0] ?? "")?.split("[", 1)[0] ?? "";
@@ -23,8 +23,11 @@ export default () => async (ctx: Ctx, next: () => Promise<void>) => {
   if (isContentApi(ctx.path)) {
     // The raw query string is edited rather than ctx.query re-serialised, so every other parameter reaches
     // Strapi byte for byte as it was sent.
-    const kept = ctx.querystring.split("&").filter((pair) => pair && !DROPPED.has(parameterOf(pair)));
+    const pairs = ctx.querystring.split("&").filter(Boolean);
+    const kept = pairs.filter((pair) => !DROPPED.has(parameterOf(pair)));
     ctx.querystring = [...kept, "status=published"].join("&");
+    // Routes that read no such parameter refuse one that was sent (lib/studio/input.ts), rather than ignore it.
+    ctx.state.droppedParameters = [...new Set(pairs.map(parameterOf).filter((name) => DROPPED.has(name)))];
   }
   await next();
 };

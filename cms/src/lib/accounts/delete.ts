@@ -7,6 +7,7 @@ import { mails } from "../mail/messages.ts";
 import { kickMailer, queueMail } from "../mail/outbox.ts";
 import { mailSettingsOf } from "../mail/settings.ts";
 import { endSessionsOf } from "../member-sessions.ts";
+import { dropCommentNotifications } from "../notify.ts";
 import { removeAvatar } from "../uploads/avatars.ts";
 import { notifyCommunity } from "../webhook.ts";
 import { dropLinksOf } from "./links.ts";
@@ -17,7 +18,8 @@ import { type Account, nameOf, passwordMatches, USER, wrongPassword } from "./me
  * hash) and its links, mail settings and unsent mail, their sessions, likes, bookmarks, follows (both ways),
  * notifications, conversations and unpublished drafts. What others read stays readable under an anonymous profile:
  * published articles (an editor may remove them) and — unless the member chose to remove them — comments, shown as
- * by a deleted member. Once it commits, the community hears of it, cancels the member's runs and drops its caches.
+ * by a deleted member; removed comments take the notifications about them along. Once it commits, the community
+ * hears of it, cancels the member's runs and drops its caches.
  */
 export const DELETED_NAME = "Deleted member";
 
@@ -60,12 +62,20 @@ export async function deleteAccount(
         id,
       ))
         changed.add(article);
-      if (input.comments === "remove")
+      if (input.comments === "remove") {
+        const removed = (await trx("comments_author_lnk").where({ profile_id: id }).select("comment_id")) as {
+          comment_id: number;
+        }[];
+        await dropCommentNotifications(
+          strapi,
+          removed.map((row) => row.comment_id),
+        );
         await trx.raw(
           `UPDATE comments SET visibility = 'deleted', body = '' WHERE id IN
              (SELECT comment_id FROM comments_author_lnk WHERE profile_id = ?)`,
           [id],
         );
+      }
       for (const article of await articleIds(
         trx,
         `SELECT DISTINCT r.article_document_id AS id FROM reactions r

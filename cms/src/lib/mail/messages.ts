@@ -6,13 +6,20 @@ import { maskEmail, renderMail } from "./render.ts";
 
 type Links = { settings: string; unsubscribe?: string };
 
-/** A notification as one sentence: `subject` is what the notification names (a title, a member, a run's topic). */
+/**
+ * A notification as one sentence: `subject` is what the notification names (a title, a member, a run's topic). A
+ * review decision names the article by its title; the editor's note goes below it (`notificationText`).
+ */
 const NOTIFICATION_LINES: Record<Locale, Record<NotificationKind, (subject: string) => string>> = {
   en: {
     comment_on_article: (s) => `New comment on “${s}”`,
     reply_to_comment: (s) => `New reply to your comment on “${s}”`,
     new_follower: (s) => `${s} started following you`,
     article_published: (s) => `“${s}” is published`,
+    review_changes_requested: (s) => `An editor asked for changes to “${s}”`,
+    review_declined: (s) => `An editor declined “${s}”`,
+    review_published: (s) => `“${s}” is published`,
+    article_liked: (s) => `Someone liked “${s}”`,
     generation_finished: (s) => `Your draft “${s}” is ready`,
     generation_failed: (s) => `A generation run failed: ${s}`,
   },
@@ -21,12 +28,33 @@ const NOTIFICATION_LINES: Record<Locale, Record<NotificationKind, (subject: stri
     reply_to_comment: (s) => `你在《${s}》下的评论有新回复`,
     new_follower: (s) => `${s} 关注了你`,
     article_published: (s) => `《${s}》已发布`,
+    review_changes_requested: (s) => `编辑请你修改《${s}》`,
+    review_declined: (s) => `编辑未采用《${s}》`,
+    review_published: (s) => `《${s}》已发布`,
+    article_liked: (s) => `有人赞了《${s}》`,
     generation_finished: (s) => `你的草稿《${s}》已生成`,
     generation_failed: (s) => `生成失败：${s}`,
   },
 };
+const shortened = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 export const notificationLine = (locale: Locale, kind: NotificationKind, subject: string) =>
-  NOTIFICATION_LINES[locale][kind](subject.length > 120 ? `${subject.slice(0, 119)}…` : subject);
+  NOTIFICATION_LINES[locale][kind](shortened(subject, 120));
+
+/** Kinds whose message is an editor's note rather than what the line names. */
+const NOTE_KINDS: readonly NotificationKind[] = ["review_changes_requested", "review_declined"];
+
+/**
+ * A notification's line and, for a review decision, the editor's note under it. `articleTitle` names the article
+ * when the message is a note; without it (an older row) the line names the note itself.
+ */
+export function notificationText(
+  locale: Locale,
+  notification: { kind: NotificationKind; message: string; articleTitle?: string | null },
+): { line: string; note?: string } {
+  const { kind, message, articleTitle } = notification;
+  if (!NOTE_KINDS.includes(kind) || !articleTitle) return { line: notificationLine(locale, kind, message) };
+  return { line: notificationLine(locale, kind, articleTitle), note: message };
+}
 
 const copy = {
   en: {
@@ -66,7 +94,7 @@ const copy = {
       subject: "Your Inkstone account was deleted",
       body: "Your account and your personal data were deleted, as you asked. Thank you for writing with us.",
     },
-    notification: { action: "Open on Inkstone" },
+    notification: { action: "Open on Inkstone", note: (note: string) => `The editor's note: ${note}` },
     digest: {
       subject: (n: number) => (n === 1 ? "1 new notification on Inkstone" : `${n} new notifications on Inkstone`),
       body: "Here is what happened since your last digest:",
@@ -113,7 +141,7 @@ const copy = {
       subject: "你的 Inkstone 账号已删除",
       body: "按照你的要求，你的账号和个人数据已被删除。感谢你与我们一起写作。",
     },
-    notification: { action: "在 Inkstone 查看" },
+    notification: { action: "在 Inkstone 查看", note: (note: string) => `编辑的意见：${note}` },
     digest: {
       subject: (n: number) => `Inkstone 有 ${n} 条新通知`,
       body: "自上次摘要以来：",
@@ -182,12 +210,12 @@ export const mails = {
     const c = copy[locale];
     return renderMail({ subject: c.deleted.subject, greeting: c.hello(name), paragraphs: [c.deleted.body] });
   },
-  notification: (locale: Locale, name: string, line: string, url: string, links: Links) => {
+  notification: (locale: Locale, name: string, text: { line: string; note?: string }, url: string, links: Links) => {
     const c = copy[locale];
     return renderMail({
-      subject: line,
+      subject: text.line,
       greeting: c.hello(name),
-      paragraphs: [line],
+      paragraphs: text.note ? [text.line, c.notification.note(text.note)] : [text.line],
       action: { label: c.notification.action, url },
       footer: c.footer(links),
     });

@@ -6,7 +6,7 @@ import { type Account, accountOf, communityPage, nameOf, verified } from "../acc
 import { type Chore, startChore } from "../chore.ts";
 import { log } from "../log.ts";
 import type { NotificationKind } from "../notify.ts";
-import { mails, notificationLine } from "./messages.ts";
+import { mails, notificationText } from "./messages.ts";
 import { kickMailer, queueMail } from "./outbox.ts";
 import { categoryOf, kindsOf, MAIL_CATEGORIES, type MailCategory, mailSettingsOf } from "./settings.ts";
 import { type UnsubscribeScope, unsubscribeToken } from "./unsubscribe.ts";
@@ -43,24 +43,28 @@ function unsubscribing(userId: string, locale: Locale, scope: UnsubscribeScope) 
   };
 }
 
+/** Where a notification's mail leads: a review decision to the creator's studio, the rest to their notifications. */
+const pageOf = (kind: NotificationKind) => (categoryOf(kind) === "reviews" ? "studio" : "notifications");
+
 /** Mails a notification just recorded, when its member wants that category at once. Joins the caller's transaction. */
 export async function mailNotification(
   strapi: Core.Strapi,
-  notification: { recipientId: number; kind: NotificationKind; message: string },
+  notification: { recipientId: number; kind: NotificationKind; message: string; articleTitle?: string },
 ): Promise<void> {
+  const category = categoryOf(notification.kind);
+  if (!category) return;
   const account = await mailableMember(strapi, notification.recipientId);
   if (!account) return;
   await strapi.db.transaction(async ({ trx, onCommit }) => {
     const settings = await mailSettingsOf(trx, account.documentId);
-    const category = categoryOf(notification.kind);
     if (settings[category] !== "immediate") return;
     const { links, headers } = unsubscribing(account.documentId, settings.locale, category);
-    const url = communityPage(settings.locale, "notifications");
+    const url = communityPage(settings.locale, pageOf(notification.kind));
     await queueMail(trx, {
       ...mails.notification(
         settings.locale,
         nameOf(account),
-        notificationLine(settings.locale, notification.kind, notification.message),
+        notificationText(settings.locale, notification),
         url,
         links,
       ),
@@ -97,8 +101,14 @@ async function sendDueDigests(strapi: Core.Strapi): Promise<number> {
 
 async function digestFor(strapi: Core.Strapi, trx: Knex.Transaction, row: DueRow): Promise<boolean> {
   const kinds = MAIL_CATEGORIES.filter((category) => row[category] === "daily").flatMap(kindsOf);
-  const { rows } = await trx.raw<{ rows: { kind: NotificationKind; message: string; profile_id: number }[] }>(
-    `SELECT n.kind, n.message, nr.profile_id FROM notifications n
+  // A review decision's message is the editor's note: the article's title comes from its draft row.
+  const { rows } = await trx.raw<{
+    rows: { kind: NotificationKind; message: string; profile_id: number; article_title: string | null }[];
+  }>(
+    `SELECT n.kind, n.message, nr.profile_id,
+       (SELECT a.title FROM articles a WHERE a.document_id = n.article_document_id AND a.locale = n.article_locale
+        ORDER BY a.published_at DESC NULLS FIRST LIMIT 1) AS article_title
+     FROM notifications n
        JOIN notifications_recipient_lnk nr ON nr.notification_id = n.id
        JOIN profiles_user_lnk pu ON pu.profile_id = nr.profile_id
        JOIN up_users u ON u.id = pu.user_id
@@ -113,7 +123,10 @@ async function digestFor(strapi: Core.Strapi, trx: Knex.Transaction, row: DueRow
   const settings = await mailSettingsOf(trx, row.user_id);
   const { links, headers } = unsubscribing(row.user_id, settings.locale, "all");
   const all = communityPage(settings.locale, "notifications");
-  const items = rows.map((n) => ({ text: notificationLine(settings.locale, n.kind, n.message), url: all }));
+  const items = rows.map((n) => {
+    const { line, note } = notificationText(settings.locale, { ...n, articleTitle: n.article_title });
+    return { text: note ? `${line}: ${note.length > 200 ? `${note.slice(0, 199)}…` : note}` : line, url: all };
+  });
   await queueMail(trx, {
     ...mails.digest(settings.locale, nameOf(account), items, all, links),
     kind: "digest",

@@ -18,15 +18,20 @@ export const DEFAULT_DELIVERY: Record<MailCategory, Delivery> = {
   runs: "immediate",
 };
 
-const CATEGORY_OF: Record<NotificationKind, MailCategory> = {
+/** null: never mailed (likes, grouped on the notifications page, are not worth a mail each). */
+const CATEGORY_OF: Record<NotificationKind, MailCategory | null> = {
   comment_on_article: "replies",
   reply_to_comment: "replies",
   new_follower: "follows",
   article_published: "reviews",
+  review_changes_requested: "reviews",
+  review_declined: "reviews",
+  review_published: "reviews",
   generation_finished: "runs",
   generation_failed: "runs",
+  article_liked: null,
 };
-export const categoryOf = (kind: NotificationKind): MailCategory => CATEGORY_OF[kind];
+export const categoryOf = (kind: NotificationKind): MailCategory | null => CATEGORY_OF[kind];
 export const kindsOf = (category: MailCategory): NotificationKind[] =>
   (Object.keys(CATEGORY_OF) as NotificationKind[]).filter((kind) => CATEGORY_OF[kind] === category);
 

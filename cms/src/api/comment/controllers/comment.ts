@@ -120,26 +120,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           populate: SHOWN,
         } as never);
         await recount(trx, input.article);
-        if (article.author)
-          await notify(strapi, {
-            recipientId: article.author.id,
-            actorId: profile.id,
-            kind: "comment_on_article",
-            articleDocumentId: input.article,
-            articleLocale: input.locale,
-            commentId: row.id,
-            message: article.title,
-          });
-        if (parent?.author && parent.author.id !== article.author?.id)
-          await notify(strapi, {
-            recipientId: parent.author.id,
-            actorId: profile.id,
-            kind: "reply_to_comment",
-            articleDocumentId: input.article,
-            articleLocale: input.locale,
-            commentId: row.id,
-            message: article.title,
-          });
+        // A reply tells the comment's author they were answered; the article's author hears of a new comment
+        // (once: when they wrote the comment replied to, the reply notice is theirs). Nobody hears of their own.
+        const repliedTo = parent?.author && !parent.author.deleted ? parent.author : null;
+        const about = {
+          actorId: profile.id,
+          articleDocumentId: input.article,
+          articleLocale: input.locale,
+          commentId: row.id,
+          message: article.title,
+        };
+        if (repliedTo) await notify(strapi, { ...about, recipientId: repliedTo.id, kind: "reply_to_comment" });
+        if (article.author && article.author.id !== repliedTo?.id)
+          await notify(strapi, { ...about, recipientId: article.author.id, kind: "comment_on_article" });
         return row;
       });
       notifyCommunity({

@@ -46,6 +46,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         kind: n.kind,
         read: n.read,
         message: n.message,
+        // How many events the notification stands for: likes are grouped while unread; every other kind is one.
+        count: n.count ?? 1,
         article: n.articleDocumentId,
         locale: n.articleLocale,
         runId: n.runId,

@@ -4,6 +4,7 @@ import { errors } from "@strapi/utils";
 import { z } from "zod";
 import { lockArticle, recount } from "../../../lib/counts.ts";
 import { currentProfile } from "../../../lib/members.ts";
+import { notifyLike } from "../../../lib/notify.ts";
 import { parse } from "../../../lib/validate.ts";
 
 const REACTION = "api::reaction.reaction";
@@ -20,24 +21,40 @@ type Ctx = { request: { body?: { data?: unknown } }; query: unknown; state: { us
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
    * PUT /reactions {article, kind, active} — sets the member's like or bookmark on or off. Setting what is already
-   * set changes nothing, so a double click or a retried request stays one like.
+   * set changes nothing, so a double click or a retried request stays one like. A new like tells the article's
+   * author, grouped with the likes they have not read yet (lib/notify.ts `notifyLike`).
    */
   async set(ctx: Ctx) {
     const input = parse(setBody, ctx.request.body?.data);
     const profile = await currentProfile(strapi, ctx);
-    const published = await strapi
-      .documents("api::article.article")
-      .count({ filters: { documentId: input.article }, status: "published", locale: "*" });
-    if (!published) throw new errors.NotFoundError("No published article with that id.");
+    // Any published locale: a like is of the document; its author hears of it under that version's title.
+    const [article] = (await strapi.documents("api::article.article").findMany({
+      filters: { documentId: input.article },
+      status: "published",
+      locale: "*",
+      fields: ["title", "locale"],
+      populate: { author: { fields: ["id"] } },
+      limit: 1,
+    } as never)) as unknown as ({ title: string; locale: string; author?: { id: number } | null } | undefined)[];
+    if (!article) throw new errors.NotFoundError("No published article with that id.");
     const key = `${profile.id}:${input.article}:${input.kind}`;
     const counts = await strapi.db.transaction(async ({ trx }) => {
       // One writer per article at a time: the recount below then always sees every committed reaction.
       await lockArticle(trx, input.article);
       const existing = await strapi.documents(REACTION).findFirst({ filters: { key } });
-      if (input.active && !existing)
+      if (input.active && !existing) {
         await strapi.documents(REACTION).create({
           data: { key, member: profile.documentId, articleDocumentId: input.article, kind: input.kind },
         } as never);
+        if (input.kind === "like" && article.author)
+          await notifyLike(strapi, trx, {
+            authorId: article.author.id,
+            likerId: profile.id,
+            articleDocumentId: input.article,
+            articleLocale: article.locale,
+            title: article.title,
+          });
+      }
       if (!input.active && existing) await strapi.documents(REACTION).delete({ documentId: existing.documentId });
       // A changed like count also queues the article for the index, batched with the likes around it.
       await recount(trx, input.article);
