@@ -119,7 +119,8 @@ describe.skipIf(!executablePath)("a member's journey in a real browser", () => {
 
     // An editor publishes the draft through the CMS's admin API, as the admin panel does.
     const draftLink = await creator.getByRole("link", { name: /龙井/ }).getAttribute("href");
-    const documentId = /api::article\.article\/([a-z0-9]+)/.exec(draftLink ?? "")?.[1];
+    // The run page links the draft to the creator's studio editor: /{locale}/studio/articles/{locale}/{documentId}.
+    const documentId = /\/studio\/articles\/[^/]+\/([a-z0-9]+)/.exec(draftLink ?? "")?.[1];
     expect(documentId, draftLink ?? "no draft link").toBeTruthy();
     expect((await api.publish(String(documentId), "zh-CN")).status).toBe(200);
 

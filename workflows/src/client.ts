@@ -8,15 +8,24 @@ import {
   WorkflowNotFoundError,
 } from "@temporalio/client";
 import { answerClient } from "./client/answers.ts";
-import { Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "./client/errors.ts";
+import { type Actor, cancelRun } from "./client/cancel.ts";
+import { listRunsOf, type RunSummary, runInput } from "./client/creator-runs.ts";
+import { InvalidRequest, QuotaExceeded, RunNotFound } from "./client/errors.ts";
 import { orderQueue, type QueueEntry } from "./client/queue.ts";
 import { type RunView, toRunView } from "./client/run-view.ts";
 import { creatorRunsQuery, memberWorkQuery, queueQuery } from "./client/visibility.ts";
-import { type GenerationInputDraft, generationInputSchema, normaliseInput, runIdFor } from "./generation/request.ts";
+import {
+  type GenerationInput,
+  type GenerationInputDraft,
+  generationInputSchema,
+  normaliseInput,
+  runIdFor,
+} from "./generation/request.ts";
 import { enqueuedUpdate, runStateQuery } from "./run/messages.ts";
+import type { CancelOutcome } from "./run/run-state.ts";
 import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "./run/search-attributes.ts";
 import { RECONNECTING_CHANNEL } from "./temporal/channel.ts";
-import { type CodecKey, encryptedDataConverter } from "./temporal/encryption-codec.ts";
+import { type CodecKey, EncryptionCodec, encryptedDataConverter } from "./temporal/encryption-codec.ts";
 import { ensureSearchAttributes } from "./temporal/search-attributes.ts";
 // Type-only: runs are started by workflow type name, so the client never loads workflow code.
 import type { generateArticle, pingWorkflow } from "./workflows/index.ts";
@@ -33,14 +42,26 @@ export type {
 } from "./ask/contract.ts";
 export { answerEventSchema, askInputSchema, citationSchema } from "./ask/contract.ts";
 export type { StartAnswerOptions } from "./client/answers.ts";
+export type { Actor } from "./client/cancel.ts";
+export type { RunSummary } from "./client/creator-runs.ts";
 export { Forbidden, InvalidRequest, QuotaExceeded, RunNotFound } from "./client/errors.ts";
 export { checkTemporal } from "./client/health.ts";
 export type { AnswerQueueEntry, QueueEntry, RunQueueEntry } from "./client/queue.ts";
 export type { RunView } from "./client/run-view.ts";
 export type { GenerationInput, GenerationInputDraft } from "./generation/request.ts";
 export { generationInputSchema, runIdFor } from "./generation/request.ts";
-export type { LogLine, RunResult, RunStatus, Stage } from "./run/run-state.ts";
-export { CREATOR_BLOCKED } from "./run/run-state.ts";
+export type {
+  ProviderId,
+  RunLogEntry,
+  RunLogKey,
+  RunLogParams,
+  UnreadReason,
+  UnreadSource,
+  WritingProblem,
+} from "./run/log-keys.ts";
+export { UNREAD_REASONS } from "./run/log-keys.ts";
+export type { CancelOutcome, LogLine, RunResult, RunStatus, Stage, StageMark } from "./run/run-state.ts";
+export { CREATOR_BLOCKED, LOG_LIMIT, STAGES } from "./run/run-state.ts";
 export type { CodecKey } from "./temporal/encryption-codec.ts";
 
 export type GenerationClientOptions = {
@@ -54,9 +75,6 @@ export type GenerationClientOptions = {
   /** How long one queue listing serves every caller (positions stay within a second of the truth). */
   queueCacheMs?: number;
 };
-
-/** Who asks to cancel: the run's creator, or an editor. */
-export type Actor = { actorId: string; isEditor: boolean };
 
 export type StartOptions = {
   /** Runs the creator may have queued or active at once. */
@@ -77,6 +95,8 @@ export async function createGenerationClient(options: GenerationClientOptions) {
     dataConverter: encryptedDataConverter(options.codecKeys),
   });
   await ensureSearchAttributes(connection, options.namespace);
+  // Reads run inputs out of histories (runInput): the same keys as the data converter.
+  const codec = new EncryptionCodec(options.codecKeys);
   const { taskQueue, enqueueTimeoutMs = 10_000, queueCacheMs = 300 } = options;
 
   // One visibility call answers every viewer for a moment: the /queue page and each run page poll it.
@@ -182,17 +202,23 @@ export async function createGenerationClient(options: GenerationClientOptions) {
     getRun,
     listQueue,
 
-    /** Cancels a queued run (it never starts) or an active one (it stops within seconds). Owner or editor only. */
-    async cancel(runId: string, actor: Actor): Promise<void> {
-      const handle = client.workflow.getHandle(runId);
-      const description = await handle.describe().catch((error: unknown) => {
-        if (error instanceof WorkflowNotFoundError) throw new RunNotFound(`no generation run ${runId}`);
-        throw error;
-      });
-      const creatorId = description.typedSearchAttributes.get(CREATOR_ATTRIBUTE);
-      if (creatorId !== actor.actorId && !actor.isEditor)
-        throw new Forbidden("only the run's creator or an editor can cancel it");
-      if (description.status.name === "RUNNING") await handle.cancel();
+    /**
+     * Cancels a queued run (it never starts) or an active one (it stops within seconds), and says what happened:
+     * `cancelled`, or `already_done` (the draft was saved, or was being saved and is kept), `already_failed`,
+     * `already_cancelled`. Owner or editor only (Forbidden); RunNotFound when there is no such run.
+     */
+    cancel(runId: string, actor: Actor): Promise<CancelOutcome> {
+      return cancelRun(client, runId, actor);
+    },
+
+    /** `creatorId`'s runs, newest first, in every state (at most `limit`). */
+    listRunsOf(creatorId: string, { limit = 50 }: { limit?: number } = {}): Promise<RunSummary[]> {
+      return listRunsOf(client, taskQueue, creatorId, limit);
+    },
+
+    /** What `runId` was started with (to retry it or start from it). Owner or editor only; needs no worker. */
+    runInput(runId: string, actor: Actor): Promise<GenerationInput> {
+      return runInput(client, codec, runId, actor);
     },
 
     /**

@@ -204,6 +204,42 @@ describe("generation pipeline", () => {
     expect(web.hits.get("/to-metadata")).toBe(1);
     expect(web.hits.get("/tides")).toBe(1);
 
+    // The run went on with what it could read, and lists the rest with why, on the run and in its result.
+    const unread = [
+      { url: METADATA, reason: "forbidden-address" },
+      { url: `${web.url}/to-metadata`, reason: "forbidden-address", target: METADATA },
+      { url: `${web.url}/missing`, reason: "http-status", status: 404 },
+      { url: `${web.url}/huge`, reason: "too-large" },
+      { url: `${web.url}/slow`, reason: "timeout" },
+      { url: "http://169.254.169.254/computeMetadata/v1/", reason: "forbidden-address" },
+    ];
+    expect(view.unread).toEqual(expect.arrayContaining(unread.map((entry) => expect.objectContaining(entry))));
+    expect(view.unread).toHaveLength(unread.length);
+    expect(view.result?.unread).toEqual(view.unread);
+
+    // Every line says what it is by key, for the community to word in the page's language.
+    expect(view.log.filter((line) => !line.key).map((line) => line.message)).toEqual([]);
+    expect(
+      view.log.find((line) => line.key === "sourceUnread" && line.params && "status" in line.params),
+    ).toMatchObject({ level: "warn", params: { url: `${web.url}/missing`, reason: "http-status", status: 404 } });
+    expect(view.log.find((line) => line.key === "started")?.params).toEqual({ seconds: expect.any(Number) });
+    expect(view.log.find((line) => line.key === "sourcesRead")?.params).toEqual({ count: 5, unread: 6 });
+
+    // When each stage began, in order, ending with the end.
+    expect(view.timeline.map((mark) => mark.stage)).toEqual([
+      "queued",
+      "research",
+      "read",
+      "outline",
+      "write",
+      "assemble",
+      "save",
+      "done",
+    ]);
+    const times = view.timeline.map((mark) => Date.parse(mark.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(view.timeline.every((mark) => mark.attempt === 1)).toBe(true);
+
     // The search APIs were asked the way they expect.
     const searx = web.requests.find((request) => request.url.startsWith("/searxng/search"));
     expect(new URL(searx?.url ?? "", web.url).searchParams.get("format")).toBe("json");
@@ -327,6 +363,32 @@ describe("generation pipeline", () => {
     await llmClient.cancel(runId, { actorId: "writer7", isEditor: false });
   });
 
+  it("counts a retried attempt's wait from when the last one failed, pause included", async () => {
+    // Five 503s in a row: the attempt gives up, and the run tries again after its 5 s pause.
+    const runId = await llmClient.start(
+      {
+        creatorId: "writer8",
+        topic: "Tide notes [flaky]",
+        language: "en",
+        urls: [`${web.url}/tides`],
+        webSearch: false,
+      },
+      { quota: 3 },
+    );
+    const view = await finished(llmClient, runId);
+    expect(view.status, logOf(view)).toBe("done");
+    expect(view.attempts).toBe(2);
+    const resumed = view.log.find((line) => line.key === "resumed");
+    const seconds = (resumed?.params as { seconds: number } | undefined)?.seconds ?? 0;
+    expect(seconds, logOf(view)).toBeGreaterThanOrEqual(5);
+    expect(seconds).toBeLessThan(30);
+    expect(view.log.find((line) => line.key === "retryFailed")?.params).toMatchObject({ attempt: 1 });
+    // The time per stage shows the wait as its own stage, then the second attempt's stages.
+    const stages = view.timeline.map((mark) => `${mark.stage}@${mark.attempt}`);
+    expect(stages).toContain("resuming@2");
+    expect(stages.slice(stages.indexOf("resuming@2") + 1)[0]).toBe("outline@2");
+  });
+
   it("resumes a run whose worker was killed from its last finished step and saves exactly one draft", async () => {
     const topic = "Wave power [slow]";
     const runId = await llmClient.start(
@@ -352,6 +414,16 @@ describe("generation pipeline", () => {
       expect(logOf(view)).toMatch(
         /resumed \(attempt 2\).*already done: research, 2 sources read, outline, [12] of 3 sections written/,
       );
+      // It waited from the moment its worker went silent (the heartbeat timeout, 10 s, notices it that much
+      // later), not from when the loss was noticed.
+      const resumed = view.log.find((line) => line.key === "resumed");
+      expect(resumed?.params).toMatchObject({ attempt: 2, research: true, sourcesRead: 2, outline: true });
+      const waited = (resumed?.params as { seconds?: number } | undefined)?.seconds ?? 0;
+      expect(waited).toBeGreaterThanOrEqual(8);
+      const waiting = view.timeline.find((mark) => mark.stage === "resuming");
+      expect(waiting?.attempt).toBe(2);
+      const resumedAt = view.timeline.find((mark) => mark.attempt === 2 && mark.stage !== "resuming");
+      expect((Date.parse(resumedAt?.at ?? "") - Date.parse(waiting?.at ?? "")) / 1000).toBeCloseTo(waited, 0);
 
       expect(cms.drafts.get(runId)?.writes).toBe(1);
       expect(await cms.draftRowsFor(runId)).toBe(1);
@@ -430,9 +502,22 @@ describe("generation pipeline", () => {
     const view = await finished(offlineClient, runId);
     const log = logOf(view);
     expect(view.status, log).toBe("done");
-    expect(log).toContain(`refused ${web.url}/local: 127.0.0.1 is a loopback address; set FETCH_ALLOW_PRIVATE=true`);
+    expect(log).toContain(`refused ${web.url}/local: 127.0.0.1 is a loopback address`);
     expect(log).toContain(`refused ${METADATA}: 169.254.169.254 is a link-local address`);
     expect(web.hits.get("/local")).toBeUndefined();
+    // How to allow private addresses is for the operator's log, not the creator's.
+    expect(log).not.toContain("FETCH_ALLOW_PRIVATE");
+    await expect
+      .poll(async () =>
+        (await workerLogLines((line) => line.runId === runId)).some((line) => line.msg.includes("FETCH_ALLOW_PRIVATE")),
+      )
+      .toBe(true);
+    expect(view.unread).toEqual([
+      { url: `${web.url}/local`, reason: "private-address" },
+      { url: METADATA, reason: "forbidden-address" },
+    ]);
+    // Web search was asked for, and this worker has no provider: the run says so rather than reading less silently.
+    expect(view.log.find((line) => line.key === "webSearchUnavailable")?.level).toBe("warn");
 
     const draft = cms.drafts.get(runId)?.draft;
     if (!draft) throw new Error("no draft");
@@ -459,6 +544,11 @@ describe("generation pipeline", () => {
     const view = await finished(offlineClient, runId);
     expect(view.status).toBe("failed");
     expect(view.error).toMatch(/no source could be read and no references or files were given/);
+    expect(view.error).not.toContain("FETCH_ALLOW_PRIVATE");
+    // The failure and the unread source, by key: the community says both in the page's language.
+    expect(view.errorKey).toBe("noMaterial");
+    expect(view.log.find((line) => line.key === "noMaterial")?.level).toBe("error");
+    expect(view.unread).toEqual([{ url: METADATA, reason: "forbidden-address" }]);
     expect(view.attempts).toBe(1);
     await expect.poll(() => cms.failures.some((entry) => entry.runId === runId), { timeout: 10_000 }).toBe(true);
     expect(cms.failures.find((entry) => entry.runId === runId)?.failure).toMatchObject({

@@ -6,6 +6,7 @@ import {
   InvalidRequest,
   type QueueEntry,
   QuotaExceeded,
+  RunNotFound,
   type RunView,
 } from "../src/client.ts";
 import { startCms } from "./support/cms.ts";
@@ -155,7 +156,7 @@ describe("generation queue and slots", () => {
     expect(await client.getRun(queued)).toMatchObject({ status: "queued", position: 1 });
 
     await expect(client.cancel(queued, { actorId: "stranger", isEditor: false })).rejects.toBeInstanceOf(Forbidden);
-    await client.cancel(queued, { actorId: "other", isEditor: false });
+    expect(await client.cancel(queued, { actorId: "other", isEditor: false })).toBe("cancelled");
     await reach(queued, "cancelled", 10_000);
     const connection = await temporalConnection();
     try {
@@ -175,7 +176,7 @@ describe("generation queue and slots", () => {
     const next = await client.start(input("other", "Takes the freed slot"), { quota: 5 });
     expect((await client.getRun(next)).position).toBe(1);
     const cancelAt = Date.now();
-    await client.cancel(hangOne, { actorId: "an-editor", isEditor: true });
+    expect(await client.cancel(hangOne, { actorId: "an-editor", isEditor: true })).toBe("cancelled");
     await reach(hangOne, "cancelled", 10_000, 50);
     const stoppedAt = Date.now();
     expect(stoppedAt - cancelAt).toBeLessThan(5000);
@@ -227,5 +228,90 @@ describe("generation queue and slots", () => {
     );
     await client.cancel(first, { actorId: "twice", isEditor: false });
     await reach(first, "cancelled", 10_000);
+  });
+
+  it("says what a cancel did: cancelled, already done (the draft and its one notice kept), already failed, already cancelled", async () => {
+    const owner = { actorId: "canceller", isEditor: false };
+    // Finished a moment ago: the answer says so, and the run, its draft and its notice stay as they were.
+    const finished = await client.start(input("canceller", "Finished before the cancel"), { quota: 5 });
+    await reach(finished, "done", 60_000);
+    await expect(client.cancel(finished, { actorId: "stranger", isEditor: false })).rejects.toBeInstanceOf(Forbidden);
+    expect(await client.cancel(finished, owner)).toBe("already_done");
+    expect((await client.getRun(finished)).status).toBe("done");
+    expect(cms.drafts.get(finished)?.writes).toBe(1);
+    expect(await cms.notificationsOf(finished)).toEqual(["generation_finished"]);
+
+    // Cancelled, then cancelled again.
+    const twice = await client.start(input("canceller", "Cancelled twice [hang]"), { quota: 5 });
+    await reach(twice, "active", 30_000);
+    expect(await client.cancel(twice, owner)).toBe("cancelled");
+    await reach(twice, "cancelled", 10_000);
+    expect(await client.cancel(twice, owner)).toBe("already_cancelled");
+    expect(cms.drafts.has(twice)).toBe(false);
+    expect(await cms.notificationsOf(twice)).toEqual([]);
+
+    // Failed (its creator is blocked, so it stops before research).
+    cms.block("blocked-canceller");
+    const failed = await client.start(input("blocked-canceller", "Fails at once"), { quota: 5 });
+    await reach(failed, "failed", 30_000);
+    expect(await client.cancel(failed, { actorId: "blocked-canceller", isEditor: false })).toBe("already_failed");
+
+    // Unknown runs are not found.
+    await expect(client.cancel("gen-nobody-nothing", owner)).rejects.toBeInstanceOf(RunNotFound);
+  });
+
+  it("lets a save that has begun finish when a cancel arrives: the run is done and the answer says so", async () => {
+    // The save takes three seconds; the cancel arrives as it begins.
+    cms.slowDraftsOf("slow-saver", 3000);
+    const runId = await client.start(input("slow-saver", "Saved slowly"), { quota: 5 });
+    await expect.poll(() => cms.savesStarted.has(runId), { timeout: 60_000, interval: 20 }).toBe(true);
+    expect(await client.cancel(runId, { actorId: "slow-saver", isEditor: false })).toBe("already_done");
+    const view = await reach(runId, "done", 15_000);
+    expect(view.result?.documentId).toBe(cms.drafts.get(runId)?.documentId);
+    expect(cms.drafts.get(runId)?.writes).toBe(1);
+    // One notice, and the right one: the draft exists.
+    expect(await cms.notificationsOf(runId)).toEqual(["generation_finished"]);
+    expect(view.log.map((line) => line.key)).not.toContain("cancelled");
+  });
+
+  it("lists a creator's runs in every state, newest first, and gives their inputs to their creator and editors", async () => {
+    const summaries = await vi.waitFor(
+      async () => {
+        const runs = await client.listRunsOf("canceller");
+        // Visibility lists what ended a moment ago once it has indexed it.
+        expect(runs.map((run) => run.status)).toEqual(["cancelled", "done"]);
+        expect(runs[1]?.result?.documentId).toBeDefined();
+        return runs;
+      },
+      { timeout: 15_000, interval: 250 },
+    );
+    expect(summaries.map((run) => run.topic)).toEqual(["Cancelled twice [hang]", "Finished before the cancel"]);
+    expect(summaries[1]).toMatchObject({ language: "en", finishedAt: expect.any(String) });
+    expect(Date.parse(summaries[0]?.submittedAt ?? "")).toBeGreaterThan(Date.parse(summaries[1]?.submittedAt ?? ""));
+    const failed = await vi.waitFor(
+      async () => {
+        const [run] = await client.listRunsOf("blocked-canceller");
+        expect(run?.error).toBeDefined();
+        return run;
+      },
+      { timeout: 15_000, interval: 250 },
+    );
+    expect(failed).toMatchObject({ status: "failed", errorKey: "failed" });
+    expect(await client.listRunsOf("canceller", { limit: 1 })).toHaveLength(1);
+    expect(await client.listRunsOf("nobody-at-all")).toEqual([]);
+
+    const runId = summaries[1]?.runId ?? "";
+    const asked = await client.runInput(runId, { actorId: "canceller", isEditor: false });
+    expect(asked).toMatchObject({
+      creatorId: "canceller",
+      topic: "Finished before the cancel",
+      urls: [`${web.url}/source`],
+      webSearch: false,
+    });
+    expect(await client.runInput(runId, { actorId: "an-editor", isEditor: true })).toEqual(asked);
+    await expect(client.runInput(runId, { actorId: "stranger", isEditor: false })).rejects.toBeInstanceOf(Forbidden);
+    await expect(
+      client.runInput("gen-nobody-nothing", { actorId: "stranger", isEditor: false }),
+    ).rejects.toBeInstanceOf(RunNotFound);
   });
 });

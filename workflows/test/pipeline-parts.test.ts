@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { classifyAddress, FetchRefused, guardedLookup } from "../src/fetch/address-policy.ts";
 import { createPageFetcher } from "../src/fetch/guarded-fetch.ts";
+import { checkSourceUrl, type Lookup } from "../src/fetch/source-check.ts";
 import { generationInputSchema, runIdFor } from "../src/generation/request.ts";
 import { isInLanguage } from "../src/llm/language.ts";
 import { costUsd } from "../src/llm/pricing.ts";
@@ -33,6 +34,8 @@ describe.each([
     const verdict = classifyAddress(address, allowPrivate);
     expect(verdict.allowed).toBe(allowed);
     if (!verdict.allowed) expect(verdict.reason).toMatch(/ is (a|an|the) /);
+    // Said to creators: no configuration hints (those go to the operator's log).
+    if (!verdict.allowed) expect(verdict.reason).not.toContain("FETCH_ALLOW_PRIVATE");
   });
 });
 
@@ -65,6 +68,56 @@ describe("the SSRF guard at connect time", () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe("checking a source URL before anything is fetched (the /write form and the worker share it)", () => {
+  /** A resolver answering from a table: an address list, or a getaddrinfo error code. */
+  const resolver =
+    (table: Record<string, string[] | string>): Lookup =>
+    async (host) => {
+      const answer = table[host];
+      if (Array.isArray(answer)) return answer.map((address) => ({ address }));
+      throw Object.assign(new Error(`lookup ${host}`), { code: answer ?? "ENOTFOUND" });
+    };
+  const lookup = resolver({
+    "public.example": ["93.184.216.34"],
+    "intranet.example": ["10.0.0.7"],
+    "metadata.example": ["169.254.169.254"],
+    "flaky.example": "EAI_AGAIN",
+    "broken.example": "ESERVFAIL",
+  });
+  const check = (url: string, allowPrivate = false, options: { lookup?: Lookup; timeoutMs?: number } = {}) =>
+    checkSourceUrl(url, { allowPrivate, timeoutMs: options.timeoutMs ?? 1000, lookup: options.lookup ?? lookup });
+
+  it.each([
+    ["https://public.example/a", false, undefined],
+    ["https://intranet.example/a", false, "private-address"],
+    ["https://intranet.example/a", true, undefined],
+    ["http://127.0.0.1:8080/", false, "private-address"],
+    ["http://[::1]/", true, undefined],
+    ["https://metadata.example/", true, "forbidden-address"],
+    ["http://169.254.169.254/latest/", true, "forbidden-address"],
+    ["https://nope.invalid/", false, "unresolvable"],
+    ["ftp://public.example/file", false, "scheme"],
+    ["https://user:secret@public.example/", false, "credentials"],
+  ])("%s (private allowed: %s) → %s", async (url, allowPrivate, reason) => {
+    const problem = await check(url, allowPrivate);
+    expect(problem?.reason).toBe(reason);
+    if (problem) expect(problem.message).not.toContain("FETCH_ALLOW_PRIVATE");
+  });
+
+  it("lets a URL through when the resolver itself fails or is slow: not the creator's fault, the run reports it", async () => {
+    expect(await check("https://flaky.example/")).toBeUndefined();
+    expect(await check("https://broken.example/")).toBeUndefined();
+    const never: Lookup = () => new Promise(() => {});
+    const started = Date.now();
+    expect(await check("https://slow.example/", false, { lookup: never, timeoutMs: 200 })).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("names the host that does not resolve", async () => {
+    expect(await check("https://nope.invalid/path")).toMatchObject({ reason: "unresolvable", host: "nope.invalid" });
   });
 });
 

@@ -1,5 +1,7 @@
 import { LOCALES, type Locale } from "@inkstone/config";
+import { checkSourceUrl, type SourceUrlProblem } from "@inkstone/workflows/sources";
 import type { Form } from "./endpoint.ts";
+import { env } from "./env.ts";
 import { t } from "./i18n/index.ts";
 
 /**
@@ -45,8 +47,52 @@ const isHttpUrl = (value: string) => {
   }
 };
 
-/** Validates the submitted form (uploaded files already read as text). */
-export function checkGenerationForm(form: Form, files: { name: string; content: string }[], locale: Locale): Checked {
+/** How long the form waits for a source's host name to resolve; a resolver slower than this is not the creator's fault. */
+const RESOLVE_TIMEOUT_MS = 2000;
+
+/**
+ * The first source URL the worker would refuse, worded for the `urls` field: by the worker's own rule (scheme,
+ * private and never-read addresses, names that do not resolve; private ones pass when FETCH_ALLOW_PRIVATE is set).
+ * The lookups run together, each for at most two seconds; a resolver that fails or is slow lets the URL through,
+ * and the run reports it if it cannot be read.
+ */
+export async function sourceUrlProblem(urls: readonly string[], locale: Locale): Promise<string | undefined> {
+  const allowPrivate = env().FETCH_ALLOW_PRIVATE;
+  const problems = await Promise.all(
+    urls.map((url) => checkSourceUrl(url, { allowPrivate, timeoutMs: RESOLVE_TIMEOUT_MS })),
+  );
+  const index = problems.findIndex(Boolean);
+  const problem = problems[index];
+  const url = urls[index];
+  return problem && url ? wordProblem(problem, url.slice(0, 100), locale) : undefined;
+}
+
+function wordProblem(problem: SourceUrlProblem, line: string, locale: Locale): string {
+  const f = t(locale).generation.form;
+  switch (problem.reason) {
+    case "private-address":
+      return f.privateAddress(line);
+    case "forbidden-address":
+      return f.forbiddenAddress(line);
+    case "credentials":
+      return f.credentials(line);
+    case "unresolvable":
+      return f.unresolvable(line, problem.host);
+    default:
+      return t(locale).write.errors.url(line);
+  }
+}
+
+/**
+ * Validates the submitted form (uploaded files already read as text): every field by its limits, then the source
+ * URLs by the worker's rule (see sourceUrlProblem). `webSearch` is passed on as sent, even when no provider is
+ * configured and the form did not offer it: the run then says web search was not available.
+ */
+export async function checkGenerationForm(
+  form: Form,
+  files: { name: string; content: string }[],
+  locale: Locale,
+): Promise<Checked> {
   const e = t(locale).write.errors;
   const fields: Record<string, string> = {};
   const topic = form.get("topic").trim();
@@ -75,6 +121,10 @@ export function checkGenerationForm(form: Form, files: { name: string; content: 
   const badUrl = urlLines.find((line) => !isHttpUrl(line));
   if (badUrl) fields.urls = e.url(badUrl.slice(0, 100));
   else if (urlLines.length > LIMITS.urls) fields.urls = e.tooManyUrls;
+  else {
+    const problem = await sourceUrlProblem([...new Set(urlLines)], locale);
+    if (problem) fields.urls = problem;
+  }
   if (files.length > LIMITS.files || files.some((f) => !/\.(md|markdown|txt)$/i.test(f.name))) fields.files = e.files;
   const material = references.length + files.reduce((sum, f) => sum + f.content.length, 0);
   if (!fields.files && material > LIMITS.material) fields.references = e.material;

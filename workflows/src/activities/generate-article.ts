@@ -3,11 +3,11 @@ import { ApplicationFailure, Context } from "@temporalio/activity";
 import type { Client } from "@temporalio/client";
 import type { GenerationInput } from "../generation/request.ts";
 import type { GenerationMetrics } from "../metrics/metrics.ts";
-import { describeCheckpoint, nextStage, restoreCheckpoint } from "../pipeline/checkpoint.ts";
+import { checkpointProgress, describeCheckpoint, nextStage, restoreCheckpoint } from "../pipeline/checkpoint.ts";
 import { PipelineError } from "../pipeline/errors.ts";
 import { type RunChannel, RunReporter } from "../pipeline/reporter.ts";
 import { type PipelineDeps, runPipeline } from "../pipeline/run-pipeline.ts";
-import { progressSignal, savedUpdate, startedSignal } from "../run/messages.ts";
+import { progressSignal, savedUpdate, savingUpdate, startedSignal } from "../run/messages.ts";
 import type { RunResult } from "../run/run-state.ts";
 
 export type PipelineInput = {
@@ -53,12 +53,16 @@ export function generateArticlePipelineActivity(deps: GenerateDeps) {
     deps.metrics.queueSeconds.observe(waited);
     log.info({ workerId: deps.workerId, queuedSeconds: waited }, "attempt started");
     try {
+      const seconds = Number(waited.toFixed(1));
       await reporter.started(
         startedAt,
         nextStage(checkpoint),
         resumed
           ? `resumed (attempt ${input.attempt}) after ${waited.toFixed(1)} s; ${describeCheckpoint(checkpoint)}`
           : `started after ${waited.toFixed(1)} s in the queue`,
+        resumed
+          ? { key: "resumed", params: { attempt: input.attempt, seconds, ...checkpointProgress(checkpoint) } }
+          : { key: "started", params: { seconds } },
       );
       const result = await runPipeline(
         {
@@ -102,11 +106,13 @@ function failure(error: unknown, context: Context, checkpoint: unknown, metrics:
   const retryable = error instanceof PipelineError ? error.retryable : true;
   metrics.failures.inc({ kind, retryable: String(retryable) });
   metrics.outcomes.inc({ outcome: retryable ? "retry" : "failed" });
+  // A failure the creator can act on carries its log key, for the run page to word it in the page's language.
+  const entry = error instanceof PipelineError ? error.entry : undefined;
   return ApplicationFailure.create({
     message: error instanceof Error ? error.message : String(error),
     type: kind,
     nonRetryable: !retryable,
-    details: retryable ? [checkpoint] : [],
+    details: retryable ? [checkpoint] : entry ? [{ entry }] : [],
     cause: error instanceof Error ? error : undefined,
   });
 }
@@ -117,6 +123,7 @@ function workflowChannel(client: Client, workflowId: string, runId: string | und
   return {
     started: (report) => handle.signal(startedSignal, report),
     progress: (report) => handle.signal(progressSignal, report),
+    saving: (report) => handle.executeUpdate(savingUpdate, { args: [report] }),
     saved: (report) => handle.executeUpdate(savedUpdate, { args: [report] }),
   };
 }

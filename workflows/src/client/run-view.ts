@@ -1,5 +1,6 @@
 import type { WorkflowExecutionDescription } from "@temporalio/client";
-import type { LogLine, RunResult, RunState, RunStatus, Stage } from "../run/run-state.ts";
+import type { RunLogKey, RunLogParams, UnreadSource } from "../run/log-keys.ts";
+import type { LogLine, RunMemo, RunResult, RunState, RunStatus, Stage, StageMark } from "../run/run-state.ts";
 import { CREATOR_ATTRIBUTE, STAGE_ATTRIBUTE } from "../run/search-attributes.ts";
 import type { QueueEntry } from "./queue.ts";
 
@@ -11,11 +12,19 @@ export type RunView = {
   position?: number;
   stage: Stage;
   percent: number;
+  /** The whole log the run keeps (up to LOG_LIMIT lines), oldest first. */
   log: LogLine[];
   result?: RunResult;
   error?: string;
+  /** The failure as a log key, for the page to word it in its language. */
+  errorKey?: RunLogKey;
+  errorParams?: RunLogParams[RunLogKey];
   /** Set when the run failed for a reason the community shows specially (CREATOR_BLOCKED). */
   errorCode?: RunState["errorCode"];
+  /** Sources that could not be read, and why. */
+  unread: UnreadSource[];
+  /** When each stage began: waiting, work stages per attempt, the end (ISO times). */
+  timeline: (Omit<StageMark, "at"> & { at: string })[];
   topic: string;
   creatorId: string;
   submittedAt: string;
@@ -26,7 +35,8 @@ export type RunView = {
   retry?: { reason: string; at: string };
 };
 
-const CLOSED: Record<string, Extract<RunStatus, Stage>> = {
+/** A closed execution's status as a run's. */
+export const CLOSED_STATUS: Record<string, Extract<RunStatus, Stage>> = {
   COMPLETED: "done",
   FAILED: "failed",
   TIMED_OUT: "failed",
@@ -41,8 +51,8 @@ export function toRunView(
   state: RunState | undefined,
   queue: readonly QueueEntry[],
 ): RunView {
-  const memo = (description.memo ?? {}) as Record<string, unknown>;
-  const closed = CLOSED[description.status.name];
+  const memo = (description.memo ?? {}) as Partial<RunMemo>;
+  const closed = CLOSED_STATUS[description.status.name];
   const stage = state?.stage ?? ((description.typedSearchAttributes.get(STAGE_ATTRIBUTE) ?? "queued") as Stage);
   const status: RunStatus =
     closed ?? state?.status ?? (stage === "queued" || stage === "resuming" ? "queued" : "active");
@@ -53,13 +63,21 @@ export function toRunView(
     stage: closed ?? stage,
     percent: state?.percent ?? (closed === "done" ? 100 : 0),
     log: state?.log ?? [],
+    unread: state?.unread ?? state?.result?.unread ?? [],
+    timeline: (state?.timeline ?? []).map((mark) => ({ ...mark, at: new Date(mark.at).toISOString() })),
     topic: state?.topic ?? String(memo.topic ?? ""),
     creatorId: state?.creatorId ?? String(description.typedSearchAttributes.get(CREATOR_ATTRIBUTE) ?? ""),
     submittedAt: description.startTime.toISOString(),
     attempts: state?.attempts ?? 0,
   };
   if (state?.result) view.result = state.result;
-  if (state?.error) view.error = state.error;
+  // Without a worker to ask, a failed run's memo still says why.
+  const error = state?.error ?? (closed === "failed" ? memo.error : undefined);
+  if (error) view.error = error;
+  const errorKey = state ? state.errorKey : closed === "failed" ? memo.errorKey : undefined;
+  if (errorKey) view.errorKey = errorKey;
+  const errorParams = state ? state.errorParams : closed === "failed" ? memo.errorParams : undefined;
+  if (errorParams) view.errorParams = errorParams;
   if (state?.errorCode) view.errorCode = state.errorCode;
   if (state?.retry && !closed) view.retry = { reason: state.retry.reason, at: new Date(state.retry.at).toISOString() };
   const startedAt = iso(state?.startedAt);

@@ -28,6 +28,11 @@ export function creatorRunsQuery(taskQueue: string, creatorId: string): string {
   return `${runningRunsQuery(taskQueue)} AND ${CREATOR_ATTRIBUTE.name} = ${quoted(creatorId)}`;
 }
 
+/** Every run of one creator on `taskQueue`, in any state (their list of runs). */
+export function creatorAllRunsQuery(taskQueue: string, creatorId: string): string {
+  return `WorkflowType = "generateArticle" AND TaskQueue = ${quoted(taskQueue)} AND ${CREATOR_ATTRIBUTE.name} = ${quoted(creatorId)}`;
+}
+
 /** Everything of one member's that has not closed, runs and answers alike (a block cancels it all). */
 export function memberWorkQuery(taskQueue: string, memberId: string): string {
   return `${queueQuery(taskQueue)} AND ${CREATOR_ATTRIBUTE.name} = ${quoted(memberId)}`;

@@ -1,6 +1,7 @@
-import { lookup } from "node:dns/promises";
 import { Agent, request } from "undici";
-import { assertAddresses, FetchRefused, guardedLookup } from "./address-policy.ts";
+import type { UnreadReason } from "../run/log-keys.ts";
+import { FetchRefused, guardedLookup, type RefusalReason } from "./address-policy.ts";
+import { verifySource } from "./source-check.ts";
 
 export type FetchPolicy = {
   /** FETCH_ALLOW_PRIVATE: private, loopback and unique-local addresses become reachable. */
@@ -11,9 +12,22 @@ export type FetchPolicy = {
   maxBytes: number;
 };
 
-/** A source that could not be read (not a refusal): the reason goes to the run log. */
+/** A source that could not be read (not a refusal): the message goes to the run log, `reason` words it for creators. */
 export class FetchFailed extends Error {
   override name = "FetchFailed";
+  readonly reason: Exclude<UnreadReason, RefusalReason>;
+  readonly status?: number;
+  readonly type?: string;
+  constructor(
+    message: string,
+    reason: Exclude<UnreadReason, RefusalReason>,
+    extra: { status?: number; type?: string } = {},
+  ) {
+    super(message);
+    this.reason = reason;
+    if (extra.status !== undefined) this.status = extra.status;
+    if (extra.type !== undefined) this.type = extra.type;
+  }
 }
 
 export type FetchedPage = { url: string; contentType: string; body: string };
@@ -37,19 +51,13 @@ export function createPageFetcher(policy: FetchPolicy) {
   });
 
   async function check(url: URL): Promise<void> {
-    if (url.protocol !== "http:" && url.protocol !== "https:")
-      throw new FetchRefused(`${url.protocol} URLs are not fetched (only http and https)`);
-    if (url.username || url.password) throw new FetchRefused("URLs with credentials are not fetched");
-    const host = url.hostname.replace(/^\[|\]$/g, "");
-    // ENOTFOUND, EAI_AGAIN and friends all mean the same thing to the creator reading the run log.
-    const addresses = await lookup(host, { all: true }).catch(() => {
-      throw new FetchFailed(`${host} does not resolve`);
-    });
-    assertAddresses(
-      host,
-      addresses.map((entry) => entry.address),
-      policy.allowPrivate,
-    );
+    const verdict = await verifySource(url, { allowPrivate: policy.allowPrivate, timeoutMs: policy.timeoutMs });
+    if (verdict.ok === true) return;
+    // A resolver that does not answer and a name that does not exist both leave the creator's source unread.
+    if (verdict.ok === "unknown") throw new FetchFailed(verdict.message, "unresolvable");
+    const { reason, message } = verdict.problem;
+    if (reason === "unresolvable") throw new FetchFailed(message, "unresolvable");
+    throw new FetchRefused(message, reason);
   }
 
   async function fetchPage(url: string, signal: AbortSignal): Promise<FetchedPage> {
@@ -73,18 +81,20 @@ export function createPageFetcher(policy: FetchPolicy) {
         }
         if (statusCode >= 400) {
           await response.body.dump();
-          throw new FetchFailed(`the server answered ${statusCode}`);
+          throw new FetchFailed(`the server answered ${statusCode}`, "http-status", { status: statusCode });
         }
         const contentType = String(headers["content-type"] ?? "text/html").toLowerCase();
         const mediaType = contentType.split(";")[0]?.trim() ?? "";
         if (!READABLE_TYPES.includes(mediaType)) {
           await response.body.dump();
-          throw new FetchFailed(`not a readable page (${mediaType || "no content type"})`);
+          throw new FetchFailed(`not a readable page (${mediaType || "no content type"})`, "not-readable", {
+            type: mediaType,
+          });
         }
         const declared = Number(headers["content-length"] ?? 0);
         if (declared > policy.maxBytes) {
           response.body.destroy();
-          throw new FetchFailed(`larger than FETCH_MAX_BYTES (${declared} > ${policy.maxBytes} bytes)`);
+          throw new FetchFailed(`larger than FETCH_MAX_BYTES (${declared} > ${policy.maxBytes} bytes)`, "too-large");
         }
         const chunks: Buffer[] = [];
         let size = 0;
@@ -92,20 +102,20 @@ export function createPageFetcher(policy: FetchPolicy) {
           size += (chunk as Buffer).length;
           if (size > policy.maxBytes) {
             response.body.destroy();
-            throw new FetchFailed(`larger than FETCH_MAX_BYTES (over ${policy.maxBytes} bytes)`);
+            throw new FetchFailed(`larger than FETCH_MAX_BYTES (over ${policy.maxBytes} bytes)`, "too-large");
           }
           chunks.push(chunk as Buffer);
         }
         return { url: current.href, contentType: mediaType, body: decode(Buffer.concat(chunks), contentType) };
       }
-      throw new FetchFailed(`more than ${MAX_REDIRECTS} redirects`);
+      throw new FetchFailed(`more than ${MAX_REDIRECTS} redirects`, "redirects");
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       const refused = findCause(error, FetchRefused);
-      if (refused) throw Object.assign(new FetchRefused(refused.message), { target: current.href });
+      if (refused) throw Object.assign(new FetchRefused(refused.message, refused.reason), { target: current.href });
       if (error instanceof FetchFailed) throw error;
-      if (deadline.aborted) throw new FetchFailed(`no complete answer within ${policy.timeoutMs} ms`);
-      throw new FetchFailed(describeNetworkError(error));
+      if (deadline.aborted) throw new FetchFailed(`no complete answer within ${policy.timeoutMs} ms`, "timeout");
+      throw new FetchFailed(describeNetworkError(error), "network");
     }
   }
 

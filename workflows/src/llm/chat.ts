@@ -79,6 +79,14 @@ export function createChat(options: ChatOptions) {
         request.log(
           "warn",
           `the language model ${request.model} has sent nothing for ${Math.round(quiet / 1000)} s; waiting up to ${Math.round(idleTimeoutMs / 1000)} s`,
+          {
+            key: "modelQuiet",
+            params: {
+              model: request.model,
+              seconds: Math.round(quiet / 1000),
+              limit: Math.round(idleTimeoutMs / 1000),
+            },
+          },
         );
     }, slowNoticeMs);
     const touch = () => {
@@ -161,7 +169,10 @@ export function createChat(options: ChatOptions) {
         if (kind === "rejected" && schema && error instanceof APIError && error.status === 400) {
           schema = false;
           retry--;
-          request.log("info", `the language model ${request.model} does not take a JSON schema; asking without one`);
+          request.log("info", `the language model ${request.model} does not take a JSON schema; asking without one`, {
+            key: "modelNoSchema",
+            params: { model: request.model },
+          });
           continue;
         }
         if (kind === "rejected")
@@ -184,7 +195,10 @@ export function createChat(options: ChatOptions) {
           );
         const delayMs = Math.min(retryAfterMs(error) ?? 1000 * 2 ** retry + Math.random() * 250, maxDelayMs);
         options.observer?.retry(request.model, kind);
-        request.log("warn", `waiting to retry: model ${what}, ${Math.ceil(delayMs / 1000)} s`);
+        request.log("warn", `waiting to retry: model ${what}, ${Math.ceil(delayMs / 1000)} s`, {
+          key: "modelRetry",
+          params: { what, seconds: Math.ceil(delayMs / 1000) },
+        });
         await abortableDelay(delayMs, request.signal);
       }
     }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Candidate, ReadSource } from "../research/types.ts";
+import { UNREAD_REASONS, type UnreadSource } from "../run/log-keys.ts";
 import type { Usage, WorkStage } from "../run/run-state.ts";
 import type { WrittenSection } from "../writer/citations.ts";
 import type { Outline } from "../writer/types.ts";
@@ -15,6 +16,8 @@ export type Checkpoint = {
   /** Research results; dropped once sources are read. */
   candidates?: Candidate[];
   sources?: ReadSource[];
+  /** Sources that could not be read, and why; kept for the result once they are read. */
+  unread?: UnreadSource[];
   outline?: Outline;
   /** The writer the run started writing with; a resumed attempt keeps it, so one draft never mixes two writers. */
   writer?: { offline: boolean; models: string[] };
@@ -30,6 +33,18 @@ const checkpointSchema = z.object({
     .array(z.object({ url: z.string(), title: z.string(), snippet: z.string(), origin, text: z.string().optional() }))
     .optional(),
   sources: z.array(z.object({ url: z.string(), title: z.string(), text: z.string(), origin })).optional(),
+  unread: z
+    .array(
+      z.object({
+        url: z.string(),
+        reason: z.enum(UNREAD_REASONS),
+        status: z.number().optional(),
+        type: z.string().optional(),
+        target: z.string().optional(),
+        detail: z.string().optional(),
+      }),
+    )
+    .optional(),
   outline: z
     .object({
       title: z.string(),
@@ -72,6 +87,24 @@ export function describeCheckpoint(checkpoint: Checkpoint): string {
   if (checkpoint.outline)
     done.push(`${checkpoint.sections.length} of ${checkpoint.outline.sections.length} sections written`);
   return done.length ? `already done: ${done.join(", ")}` : "nothing was finished before; starting over";
+}
+
+/** What a resumed attempt skips, as the values of its log line (see describeCheckpoint). */
+export function checkpointProgress(checkpoint: Checkpoint): {
+  research: boolean;
+  sourcesRead?: number;
+  outline: boolean;
+  written?: number;
+  sections?: number;
+} {
+  return {
+    research: Boolean(checkpoint.candidates || checkpoint.sources),
+    ...(checkpoint.sources ? { sourcesRead: checkpoint.sources.length } : {}),
+    outline: Boolean(checkpoint.outline),
+    ...(checkpoint.outline
+      ? { written: checkpoint.sections.length, sections: checkpoint.outline.sections.length }
+      : {}),
+  };
 }
 
 /** The stage an attempt starting from `checkpoint` begins with. */

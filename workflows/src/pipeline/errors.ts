@@ -1,3 +1,5 @@
+import type { RunLogEntry } from "../run/log-keys.ts";
+
 /** Why a pipeline attempt stopped, and whether another attempt could succeed. */
 export type PipelineErrorKind =
   | "no-material"
@@ -18,10 +20,13 @@ export class PipelineError extends Error {
   readonly retryable: boolean;
   /** The HTTP status a service answered with, when one did (a 409 can mean "already done"). */
   readonly status?: number;
-  constructor(kind: PipelineErrorKind, message: string, retryable: boolean, status?: number) {
+  /** The failure as a log key, when the creator can act on it: the community words it in the page's language. */
+  readonly entry?: RunLogEntry;
+  constructor(kind: PipelineErrorKind, message: string, retryable: boolean, statusOrEntry?: number | RunLogEntry) {
     super(message);
     this.kind = kind;
     this.retryable = retryable;
-    if (status !== undefined) this.status = status;
+    if (typeof statusOrEntry === "number") this.status = statusOrEntry;
+    else if (statusOrEntry) this.entry = statusOrEntry;
   }
 }

@@ -1,10 +1,13 @@
 import type { Logger } from "@inkstone/config/logger";
+import type { RunLogEntry, UnreadSource } from "../run/log-keys.ts";
 import type { LogLine, ProgressReport, RunResult, StartedReport, WorkStage } from "../run/run-state.ts";
 
-/** How an attempt talks to its workflow (signals and an update through the Temporal client). */
+/** How an attempt talks to its workflow (signals and updates through the Temporal client). */
 export type RunChannel = {
   started(report: StartedReport): Promise<void>;
   progress(report: ProgressReport & { attempt: number }): Promise<void>;
+  /** Asks whether the draft may be saved now: false once the run is being cancelled. Throws if it cannot ask. */
+  saving(report: { attempt: number }): Promise<boolean>;
   saved(report: { attempt: number; result: RunResult }): Promise<void>;
 };
 
@@ -30,7 +33,9 @@ export class RunReporter {
   readonly #options: ReporterOptions;
   #pending: LogLine[] = [];
   #stage: WorkStage = "research";
+  #stageAt = Date.now();
   #percent = 0;
+  #unread: UnreadSource[] | undefined;
   #chain: Promise<void> = Promise.resolve();
   #batch: NodeJS.Timeout | undefined;
   #beat: NodeJS.Timeout | undefined;
@@ -41,25 +46,38 @@ export class RunReporter {
   }
 
   /** Starts heartbeating and tells the workflow the attempt holds a slot. */
-  async started(startedAt: number, stage: WorkStage, message: string): Promise<void> {
+  async started(startedAt: number, stage: WorkStage, message: string, entry?: RunLogEntry): Promise<void> {
     this.beat();
     this.#beat = setInterval(() => this.beat(), this.#options.heartbeatMs ?? 1000);
     this.#stage = stage;
-    const lines = [this.#line("info", message)];
+    this.#stageAt = startedAt;
+    const lines = [this.#line("info", message, entry)];
     const report = { attempt: this.#options.attempt, startedAt, stage, lines };
     await this.#send(() => this.#options.channel.started(report));
   }
 
   /** Adds a line to the run log. */
-  log = (level: LogLine["level"], message: string): void => {
-    this.#pending.push(this.#line(level, message));
+  log = (level: LogLine["level"], message: string, entry?: RunLogEntry): void => {
+    this.#pending.push(this.#line(level, message, entry));
     this.#batch ??= setTimeout(() => this.flush(), this.#options.batchMs ?? 300);
   };
 
-  /** Enters a stage (sent at once, with the lines before it). */
+  /** A line for the operator only (the worker's log): configuration hints a creator cannot act on. */
+  operator(level: LogLine["level"], message: string): void {
+    this.#options.logger[level](message);
+  }
+
+  /** Enters a stage (sent at once, with the lines before it and when it began). */
   stage(stage: WorkStage, percent: number): void {
+    if (stage !== this.#stage) this.#stageAt = Date.now();
     this.#stage = stage;
     this.#percent = percent;
+    void this.flush();
+  }
+
+  /** The sources that could not be read, with why (sent at once; replaces the run's list). */
+  unread(unread: UnreadSource[]): void {
+    this.#unread = unread;
     void this.flush();
   }
 
@@ -83,9 +101,26 @@ export class RunReporter {
   flush(): Promise<void> {
     clearTimeout(this.#batch);
     this.#batch = undefined;
-    const report = { attempt: this.#options.attempt, stage: this.#stage, percent: this.#percent, lines: this.#pending };
+    const report: ProgressReport & { attempt: number } = {
+      attempt: this.#options.attempt,
+      stage: this.#stage,
+      stageAt: this.#stageAt,
+      percent: this.#percent,
+      lines: this.#pending,
+    };
+    if (this.#unread) report.unread = this.#unread;
+    this.#unread = undefined;
     this.#pending = [];
     return this.#send(() => this.#options.channel.progress(report));
+  }
+
+  /**
+   * Asks the workflow whether the draft may be saved now (after every report before it): no once a cancel has been
+   * asked for, and once it says yes, a cancel waits for the save. Not best effort: a failure to ask is thrown.
+   */
+  async maySave(): Promise<boolean> {
+    await this.flush();
+    return this.#options.channel.saving({ attempt: this.#options.attempt });
   }
 
   /** Records the saved draft on the workflow before the attempt returns (and frees its slot). */
@@ -101,8 +136,12 @@ export class RunReporter {
     await this.#chain;
   }
 
-  #line(level: LogLine["level"], message: string): LogLine {
-    const line = { at: new Date().toISOString(), level, message };
+  #line(level: LogLine["level"], message: string, entry?: RunLogEntry): LogLine {
+    const line: LogLine = { at: new Date().toISOString(), level, message };
+    if (entry) {
+      line.key = entry.key;
+      if (entry.params) line.params = entry.params;
+    }
     this.#options.logger[level](message);
     return line;
   }

@@ -1,4 +1,5 @@
 import { type CmsClient, creatorBlocked } from "../cms/client.ts";
+import { PRIVATE_NETWORKS_HINT } from "../fetch/address-policy.ts";
 import type { PageFetcher } from "../fetch/guarded-fetch.ts";
 import { readSources } from "../fetch/read-sources.ts";
 import type { GenerationInput } from "../generation/request.ts";
@@ -61,11 +62,14 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
 
   if (!checkpoint.sources && !checkpoint.candidates) {
     checkpoint.candidates = await step("research", 3, () => gatherCandidates(deps.providers, { request, signal, log }));
-    log("info", `research found ${checkpoint.candidates.length} candidate source(s)`);
+    log("info", `research found ${checkpoint.candidates.length} candidate source(s)`, {
+      key: "researchFound",
+      params: { count: checkpoint.candidates.length },
+    });
   }
   if (!checkpoint.sources) {
     const candidates = checkpoint.candidates ?? [];
-    checkpoint.sources = await step("read", 10, () =>
+    const { sources, unread } = await step("read", 10, () =>
       readSources(candidates, {
         fetcher: deps.fetcher,
         concurrency: deps.readConcurrency,
@@ -75,8 +79,17 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
         onProgress: (done, total) => reporter.progress(10 + Math.round((20 * done) / Math.max(1, total))),
       }),
     );
+    checkpoint.sources = sources;
+    checkpoint.unread = unread;
     checkpoint.candidates = undefined;
-    log("info", `${checkpoint.sources.length} source(s) read`);
+    reporter.unread(unread);
+    log("info", `${sources.length} source(s) read, ${unread.length} could not be read`, {
+      key: "sourcesRead",
+      params: { count: sources.length, unread: unread.length },
+    });
+    // How to allow private addresses is the operator's business, not the creator's: it goes to the worker's log.
+    if (unread.some((source) => source.reason === "private-address"))
+      reporter.operator("warn", `sources on private addresses were refused; ${PRIVATE_NETWORKS_HINT}`);
   }
 
   const sources = checkpoint.sources;
@@ -92,18 +105,25 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
     if (writer.offline)
       throw new PipelineError(
         "no-material",
-        "no source could be read and no references or files were given, so there is nothing to compose the article from (the run log says why each source was skipped)",
+        "no source could be read and no references or files were given, so there is nothing to write the article from: see why each source could not be read, then start again with sources that can be read, or paste references or upload a file",
         false,
+        { key: "noMaterial" },
       );
-    log("warn", "no source could be read: the article is written without citations");
+    log("warn", "no source could be read: the article is written without citations", { key: "noCitations" });
   }
   if (writer.offline)
-    log("info", "no language model is configured: the offline writer composes the article from the sources");
+    log("info", "no language model is configured: the offline writer composes the article from the sources", {
+      key: "offlineWriter",
+    });
   // The community's tags, for the offline writer to suggest from; without them it suggests none.
   const taxonomy = writer.offline
     ? await (deps.cms.tagNames?.(request.language, { signal, requestId: run.requestId }) ?? Promise.resolve([])).catch(
         (error: unknown) => {
-          log("info", `the community's tags could not be read (${(error as Error).message}); no tags suggested`);
+          const reason = String((error as Error).message);
+          log("info", `the community's tags could not be read (${reason}); no tags suggested`, {
+            key: "tagsUnreadable",
+            params: { reason: reason.slice(0, 300) },
+          });
           return [];
         },
       )
@@ -113,7 +133,10 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
   if (!checkpoint.outline)
     checkpoint.outline = await step("outline", 32, async () => {
       const outline = await writer.outline(context);
-      log("info", `outline: ${outline.sections.length} sections`);
+      log("info", `outline: ${outline.sections.length} sections`, {
+        key: "outline",
+        params: { sections: outline.sections.length },
+      });
       return outline;
     });
   const outline = checkpoint.outline;
@@ -127,7 +150,11 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
     );
     checkpoint.sections.push({ heading, text });
     reporter.beat();
-    if (text) log("info", `section ${index + 1}/${total} written: ${heading}`);
+    if (text)
+      log("info", `section ${index + 1}/${total} written: ${heading}`, {
+        key: "sectionWritten",
+        params: { n: index + 1, total, heading },
+      });
   }
 
   // A section the writer could not write well is left out (it said why in the log).
@@ -137,12 +164,20 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
       "invalid-draft",
       "no section of the article could be written in the run's language, citing its sources and without repeating itself (the run log says why each was left out); try again with other sources or another model",
       false,
+      { key: "noSectionWritten" },
     );
   const article = await step("assemble", 92, async () =>
     assembleArticle({ sections: kept, sources, language: request.language, offline: writer.offline }),
   );
-  if (article.dropped) log("warn", `${article.dropped} citation(s) named sources that were not read and were removed`);
-  log("info", `${article.sources.length} of ${sources.length} sources cited`);
+  if (article.dropped)
+    log("warn", `${article.dropped} citation(s) named sources that were not read and were removed`, {
+      key: "citationsDropped",
+      params: { count: article.dropped },
+    });
+  log("info", `${article.sources.length} of ${sources.length} sources cited`, {
+    key: "sourcesCited",
+    params: { cited: article.sources.length, total: sources.length },
+  });
 
   const draft = buildDraft({
     runId: run.runId,
@@ -156,12 +191,24 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
   });
   const saved = await step("save", 96, async () => {
     await ensureCreatorAllowed();
-    return deps.cms.saveDraft(run.runId, draft, { signal, requestId: run.requestId });
+    // The run decides: once a cancel is asked for nothing is saved, and once saving is allowed a cancel waits for
+    // it. So the save itself is not cut off by a cancel that arrives meanwhile (its own timeout still applies).
+    if (!(await reporter.maySave())) await stopForCancel(signal);
+    return deps.cms.saveDraft(run.runId, draft, { requestId: run.requestId });
   });
   const { usage } = checkpoint;
   log(
     "info",
     `draft saved (${saved.created ? "new" : "updated"}); ${usage.promptTokens} prompt and ${usage.completionTokens} completion tokens, $${usage.costUsd.toFixed(4)}`,
+    {
+      key: "draftSaved",
+      params: {
+        created: saved.created,
+        promptTokens: usage.promptTokens,
+        completionTokens: usage.completionTokens,
+        costUsd: usage.costUsd.toFixed(4),
+      },
+    },
   );
   const result: RunResult = {
     documentId: saved.documentId,
@@ -170,6 +217,7 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
     sources: draft.sources.length,
     offlineWriter: writer.offline,
     usage,
+    ...(checkpoint.unread?.length ? { unread: checkpoint.unread } : {}),
   };
   await reporter.saved(result);
   return result;
@@ -194,4 +242,24 @@ export function writerOf(run: PipelineRun, deps: PipelineDeps, onUsage: (usage: 
     );
   run.checkpoint.writer ??= { offline: writer.offline, models: writer.models };
   return writer;
+}
+
+/** How long a refused save waits for the cancel that refused it to reach this attempt. */
+const CANCEL_ARRIVAL_MS = 30_000;
+
+/**
+ * The run refused the save: a cancel was asked for (or this attempt was superseded), and this attempt's own
+ * cancellation follows within seconds. Waits for it; if it never comes, gives the attempt up as retryable.
+ */
+async function stopForCancel(signal: AbortSignal): Promise<never> {
+  if (!signal.aborted)
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CANCEL_ARRIVAL_MS);
+      signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  signal.throwIfAborted();
+  throw new PipelineError("cms-unavailable", "the run did not let this attempt save its draft", true);
 }

@@ -58,9 +58,13 @@ export function communityArticles(options: Omit<CommunityOptions, "limit">) {
         if (read.status === "rejected") {
           if (signal.aborted) throw signal.reason;
           unreadable++;
-          log("warn", `could not read ${where}: ${(read.reason as Error).message ?? read.reason}`);
+          const detail = String((read.reason as Error).message ?? read.reason);
+          log("warn", `could not read ${where}: ${detail}`, {
+            key: "sourceUnread",
+            params: { url: where, reason: "unavailable", detail: detail.slice(0, 300) },
+          });
         } else if (!read.value) {
-          log("info", `skipped ${where}: no longer published`);
+          log("info", `skipped ${where}: no longer published`, { key: "communityUnpublished", params: { url: where } });
         } else found.push({ hit, article: read.value });
       });
       return { found, unreadable };
@@ -77,6 +81,7 @@ export type CommunityArticles = ReturnType<typeof communityArticles>;
 export function communityProvider(options: CommunityOptions): ResearchProvider {
   const articles = communityArticles(options);
   return {
+    id: "community",
     name: "community articles",
     web: false,
     async search({ request, signal, log }) {

@@ -12,8 +12,16 @@ export async function gatherCandidates(
   context: ResearchContext,
 ): Promise<Candidate[]> {
   const applicable = providers.filter((provider) => !provider.web || context.request.webSearch);
-  const skippedWeb = providers.filter((provider) => provider.web && !context.request.webSearch);
-  if (skippedWeb.length) context.log("info", "web search is off for this article");
+  const webProviders = providers.filter((provider) => provider.web);
+  if (context.request.webSearch && webProviders.length === 0)
+    // Asked for, and nothing to do it with: said, rather than silently reading less.
+    context.log(
+      "warn",
+      "web search was asked for, but no search provider is configured: only your URLs, your material and the community's articles are read",
+      { key: "webSearchUnavailable" },
+    );
+  else if (!context.request.webSearch && webProviders.length)
+    context.log("info", "web search is off for this article", { key: "webSearchOff" });
   const answers = await Promise.allSettled(applicable.map((provider) => provider.search(context)));
   const seen = new Set<string>();
   const merged: Candidate[] = [];
@@ -23,7 +31,11 @@ export async function gatherCandidates(
     if (!provider) return;
     if (answer.status === "rejected") {
       if (context.signal.aborted) throw context.signal.reason;
-      context.log("warn", `${provider.name}: ${(answer.reason as Error).message ?? answer.reason}`);
+      const reason = String((answer.reason as Error).message ?? answer.reason);
+      context.log("warn", `${provider.name}: ${reason}`, {
+        key: "providerFailed",
+        params: { provider: provider.id, reason: reason.slice(0, 300) },
+      });
       return;
     }
     let added = 0;
@@ -36,7 +48,10 @@ export async function gatherCandidates(
       added++;
       if (provider.web) web++;
     }
-    context.log("info", `${provider.name}: ${added} new source(s) to read`);
+    context.log("info", `${provider.name}: ${added} new source(s) to read`, {
+      key: "providerFound",
+      params: { provider: provider.id, count: added },
+    });
   });
   return merged;
 }

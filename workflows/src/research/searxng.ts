@@ -9,6 +9,7 @@ const answerSchema = z.object({
 /** A self-hosted SearXNG with `format=json` enabled in its settings. */
 export function searxngProvider(options: { baseUrl: string; timeoutMs: number; limit?: number }): ResearchProvider {
   return {
+    id: "searxng",
     name: "SearXNG",
     web: true,
     async search({ request, signal }) {

@@ -16,6 +16,7 @@ export function serperProvider(options: {
   limit?: number;
 }): ResearchProvider {
   return {
+    id: "serper",
     name: "Serper",
     web: true,
     async search({ request, signal }) {

@@ -40,7 +40,8 @@ export function llmWriter(options: LlmWriterOptions): Writer {
       promptTokens: answer.promptTokens,
       completionTokens: answer.completionTokens,
     });
-    if (answer.estimated) context.log("info", "the model did not report token usage; counts are estimated");
+    if (answer.estimated)
+      context.log("info", "the model did not report token usage; counts are estimated", { key: "usageEstimated" });
     return answer.text;
   };
   const outlineText = (outline: Outline) => [outline.title, ...outline.sections.map((s) => s.heading)].join("\n");
@@ -57,7 +58,10 @@ export function llmWriter(options: LlmWriterOptions): Writer {
       );
       if (!outline || !isInLanguage(outlineText(outline), context.request.language)) {
         const problem = outline ? "was not in the required language" : "was not a readable JSON outline";
-        context.log("warn", `the outline ${problem}; asking once more`);
+        context.log("warn", `the outline ${problem}; asking once more`, {
+          key: "outlineRetry",
+          params: { problem: outline ? "language" : "json" },
+        });
         const reminder = outline
           ? languageReminder(context)
           : "Your previous answer was not valid JSON. Answer with the JSON object only.";
@@ -68,7 +72,9 @@ export function llmWriter(options: LlmWriterOptions): Writer {
           ) ?? outline;
       }
       if (!outline) {
-        context.log("warn", "the model gave no usable outline; using one built from the sources");
+        context.log("warn", "the model gave no usable outline; using one built from the sources", {
+          key: "outlineFallback",
+        });
         return offlineOutline(context);
       }
       return outline;
@@ -83,12 +89,18 @@ export function llmWriter(options: LlmWriterOptions): Writer {
       const first = await attempt();
       const problem = check(first);
       if (!problem) return first;
-      context.log("warn", `section ${index + 1} ${PROBLEM_WORDS[problem]}; asking once more`);
+      context.log("warn", `section ${index + 1} ${PROBLEM_WORDS[problem]}; asking once more`, {
+        key: "sectionRetry",
+        params: { n: index + 1, problem },
+      });
       const again = await attempt(problemReminder(problem, sourceCount, languageInstruction(language)));
       const still = check(again);
       if (!still) return again;
       // Never kept as written: a section in the wrong language, a repeat or one citing nothing is left out.
-      context.log("warn", `section ${index + 1} left out: it ${PROBLEM_WORDS[still]} twice`);
+      context.log("warn", `section ${index + 1} left out: it ${PROBLEM_WORDS[still]} twice`, {
+        key: "sectionLeftOut",
+        params: { n: index + 1, problem: still },
+      });
       return "";
     },
   };

@@ -25,19 +25,39 @@ export function offlineWriter(): Writer {
             ? "the sources that could be read have no Chinese sentences the offline writer can quote (it copies sentences, it does not translate): add Chinese sources or configure a language model"
             : "the sources that could be read have no English sentences the offline writer can quote (it copies sentences, it does not translate): add English sources or configure a language model",
           false,
+          { key: "noQuotable", params: { language: context.request.language } },
         );
       const unit = context.request.language === "zh-CN" ? "characters" : "words";
       context.log(
         "info",
         `offline writer: ${plan.sections.length} sections from ${plan.sentences} quotable sentences, ${plan.length} of ${plan.target} ${unit}`,
+        {
+          key: "offlinePlan",
+          params: {
+            sections: plan.sections.length,
+            sentences: plan.sentences,
+            length: plan.length,
+            target: plan.target,
+            unit,
+          },
+        },
       );
-      if (plan.shortfall) context.log("warn", `the draft is shorter than asked: ${plan.shortfall}`);
+      if (plan.shortfall)
+        context.log("warn", `the draft is shorter than asked: ${plan.shortfall}`, {
+          key: "offlineShort",
+          params: { shortfall: plan.shortfall },
+        });
       if (plan.fromMaterial && context.sources.length)
-        context.log("info", "the sources hold little to quote: the draft also quotes your pasted references and files");
+        context.log(
+          "info",
+          "the sources hold little to quote: the draft also quotes your pasted references and files",
+          { key: "offlineQuotesMaterial" },
+        );
       else if (context.sources.length && context.material.length)
         context.log(
           "info",
           "the offline writer quotes only the sources it can cite; your pasted references and files are not quoted",
+          { key: "offlineMaterialUnquoted" },
         );
       return outlineOf(plan);
     },

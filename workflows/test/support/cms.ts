@@ -46,6 +46,10 @@ export async function startCms(overrides: StackEnv = {}) {
   const blocked = new Set<string>();
   /** Names whose drafts are refused while the lookup still says they are not blocked (blocked in between). */
   const refusedDrafts = new Set<string>();
+  /** Names whose draft saves are held this long before they reach the CMS (a slow save, to cancel during). */
+  const slowDrafts = new Map<string, number>();
+  /** Run ids whose draft save has reached the proxy (it may still be on its way to the CMS). */
+  const savesStarted = new Set<string>();
   const db = new pg.Client({ connectionString: String(env.DATABASE_URL) });
   await db.connect();
 
@@ -114,6 +118,10 @@ export async function startCms(overrides: StackEnv = {}) {
       // Not JSON: forwarded as is, the CMS answers 400.
     }
     const creator = sent?.data?.creatorId;
+    const saving = method === "PUT" ? /^\/api\/generation\/drafts\/([^/]+)$/.exec(path)?.[1] : undefined;
+    if (saving) savesStarted.add(decodeURIComponent(saving));
+    const hold = creator ? slowDrafts.get(creator) : undefined;
+    if (saving && hold) await new Promise((resolve) => setTimeout(resolve, hold));
     if (method === "PUT" && creator && (blocked.has(creator) || refusedDrafts.has(creator)))
       return answer(403, {
         data: null,
@@ -159,6 +167,15 @@ export async function startCms(overrides: StackEnv = {}) {
     block: (name: string) => blocked.add(name),
     /** Refuses `name`'s drafts (403 creator_blocked) while the lookup still says the creator is not blocked. */
     refuseDraftsOf: (name: string) => refusedDrafts.add(name),
+    /** Holds `name`'s draft saves for `ms` before they go on to the CMS. */
+    slowDraftsOf: (name: string, ms: number) => slowDrafts.set(name, ms),
+    /** Run ids whose draft save has started (reached this proxy). */
+    savesStarted,
+    /** The CMS's notifications about `runId`, by kind: what the creator was told. */
+    async notificationsOf(runId: string): Promise<string[]> {
+      const { rows } = await db.query("SELECT kind FROM notifications WHERE run_id = $1 ORDER BY id", [runId]);
+      return rows.map((row: { kind: string }) => row.kind);
+    },
     /** Publishes `article` (a draft by "editor", then published); returns its documentId and slug. */
     async publish(article: ArticleToPublish): Promise<{ documentId: string; slug: string }> {
       const runId = `published-${++published}-${Date.now()}`;

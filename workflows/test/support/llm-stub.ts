@@ -5,6 +5,8 @@
 //   [hang]       section requests send one chunk, then nothing until the client goes away
 //   [slow]       sections take `slowSectionMs`
 //   [wronglang]  the first section comes back in English whatever language was asked for
+//   [flaky]      the first five requests for the topic answer 503 (one call and its four retries: the attempt fails
+//                and the run retries it after its pause)
 // Answers of Ask Inkstone ("TASK: ANSWER") stream at a fixed rate, a piece every `answerPieceMs`, with markers in
 // the question: [slow] a piece every `slowAnswerPieceMs`; [hang] one piece, then nothing until the client goes away.
 import { listen, readBody } from "./http.ts";
@@ -46,6 +48,7 @@ export async function startLlmStub(initial: Partial<LlmStubConfig> = {}) {
   const calls: LlmCall[] = [];
   const seen = new Set<string>();
   const once = (key: string) => !seen.has(key) && seen.add(key) !== undefined;
+  const flaky = new Map<string, number>();
 
   const http = await listen(async (request, response) => {
     if (request.method !== "POST" || !request.url?.endsWith("/chat/completions")) {
@@ -82,6 +85,10 @@ export async function startLlmStub(initial: Partial<LlmStubConfig> = {}) {
     };
     if (kind === "outline" && topic.includes("[429]") && once(`429:${topic}`)) return fail(429, { "retry-after": "1" });
     if (kind === "section" && topic.includes("[500]") && once(`500:${topic}`)) return fail(500);
+    if (topic.includes("[flaky]") && (flaky.get(topic) ?? 0) < 5) {
+      flaky.set(topic, (flaky.get(topic) ?? 0) + 1);
+      return fail(503, { "retry-after": "0.2" });
+    }
     // "[down]": the model is unavailable for good (a short Retry-After, so its retries pass quickly).
     if (topic.includes("[down]")) return fail(503, { "retry-after": "0.2" });
 

@@ -1,28 +1,18 @@
 import type { APIRoute } from "astro";
-import {
-  badBody,
-  clientIp,
-  cmsFailed,
-  done,
-  failed,
-  inputMessage,
-  localeOfNext,
-  readForm,
-  safeNext,
-  signInFirst,
-  tooMany,
-  unverifiedFirst,
-} from "../../lib/endpoint.ts";
-import { env } from "../../lib/env.ts";
-import { generation, InvalidRequest, QuotaExceeded } from "../../lib/generation.ts";
+import { badBody, failed, inputMessage, localeOfNext, readForm, safeNext, signInFirst } from "../../lib/endpoint.ts";
+import { Forbidden, generation, RunNotFound } from "../../lib/generation.ts";
 import { checkGenerationForm } from "../../lib/generation-form.ts";
-import { paths, t } from "../../lib/i18n/index.ts";
-import { personalState } from "../../lib/personal.ts";
+import { validRunId } from "../../lib/generation-runs.ts";
+import { startRun } from "../../lib/generation-start.ts";
+import { t } from "../../lib/i18n/index.ts";
 import { failedWith } from "../../lib/request-context.ts";
 import { controlIn, utf8 } from "../../lib/security/input.ts";
-import { limit } from "../../lib/security/limits.ts";
 
-/** POST /api/generation (multipart: the /write form) — validates, rate-limits, and starts a generation run. */
+/**
+ * POST /api/generation (multipart: the /write form) — validates, rate-limits, and starts a generation run. A form
+ * filled in from an earlier run (`from`) may keep that run's uploaded files (`keepFile`, by name): the member's own
+ * runs only.
+ */
 export const POST: APIRoute = async (context) => {
   const form = await readForm(context.request);
   if (!("get" in form)) return badBody(context, form, "/zh-CN/write");
@@ -43,11 +33,15 @@ export const POST: APIRoute = async (context) => {
     const message = inputMessage(problem, locale);
     return failed(context, 400, "invalid_input", message, { next, form: "write", fields: { files: message } });
   }
-  const checked = checkGenerationForm(
-    form,
-    files.map((file) => ({ name: file.name, content: file.content ?? "" })),
-    locale,
-  );
+  const uploaded = files.map((file) => ({ name: file.name, content: file.content ?? "" }));
+  const kept = await keptFiles(form.get("from"), form.all("keepFile"), session.userId).catch((error: unknown) => error);
+  if (kept instanceof Error) {
+    if (kept instanceof Forbidden || kept instanceof RunNotFound)
+      return failed(context, 404, "not_found", t(locale).generation.form.fromRunMissing, { next, form: "write" });
+    failedWith(kept);
+    return failed(context, 503, "generation_unavailable", s.unavailable, { next, form: "write" });
+  }
+  const checked = await checkGenerationForm(form, [...(kept as typeof uploaded), ...uploaded], locale);
   if (!checked.ok)
     return failed(context, 400, "invalid", s.errors.fix, {
       next,
@@ -55,34 +49,19 @@ export const POST: APIRoute = async (context) => {
       fields: checked.fields,
       values: checked.values,
     });
-  // Runs start here, not in the CMS: the community asks the member's state whether their address must be confirmed
-  // first, as the CMS's own routes do for comments and questions.
   const typed = { topic: checked.request.topic, idea: checked.request.idea, style: checked.request.style };
-  try {
-    if ((await personalState(session)).unconfirmed)
-      return unverifiedFirst(context, { next, form: "write", values: typed });
-  } catch (error) {
-    return cmsFailed(context, error, { next, form: "write", values: typed });
-  }
-  // Charged once the form is valid: fixing a typo costs nothing, starting runs does.
-  const verdict = await limit("generation", clientIp(context), session.userId);
-  if (!verdict.ok) return tooMany(context, verdict, locale);
-  try {
-    const runId = await generation().start(
-      { ...checked.request, creatorId: session.userId },
-      { quota: env().GENERATION_QUOTA, requestId: context.locals.requestId },
-    );
-    return done(context, { next: paths.run(locale, runId), message: s.started, data: { runId } });
-  } catch (error) {
-    if (error instanceof QuotaExceeded) return tooMany(context, { ok: false, retryAfterSeconds: 60 }, locale);
-    if (error instanceof InvalidRequest)
-      return failed(context, 400, "invalid", (error as Error).message, { next, form: "write" });
-    // Temporal unreachable: nothing was started, and the form keeps what was typed.
-    failedWith(error);
-    return failed(context, 503, "generation_unavailable", s.unavailable, {
-      next,
-      form: "write",
-      values: typed,
-    });
-  }
+  return startRun(context, session, checked.request, s.started, { next, locale, form: "write", values: typed });
 };
+
+/** The files of the member's run `from` that the form kept (none without `from`); throws Forbidden or RunNotFound. */
+async function keptFiles(
+  from: string,
+  names: string[],
+  memberId: string,
+): Promise<{ name: string; content: string }[]> {
+  if (!from || names.length === 0) return [];
+  if (!validRunId(from)) throw new RunNotFound(`no generation run ${from}`);
+  const input = await generation().runInput(from, { actorId: memberId, isEditor: false });
+  const wanted = new Set(names);
+  return input.files.filter((file) => wanted.has(file.name));
+}

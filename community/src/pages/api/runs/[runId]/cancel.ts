@@ -1,20 +1,45 @@
 import type { APIRoute } from "astro";
 import { done, failed, memberRequest } from "../../../../lib/endpoint.ts";
 import { Forbidden, generation, RunNotFound } from "../../../../lib/generation.ts";
-import { paths, t } from "../../../../lib/i18n/index.ts";
+import { cancelledDraft, validRunId } from "../../../../lib/generation-runs.ts";
+import { asLocale, paths, t } from "../../../../lib/i18n/index.ts";
 import { failedWith } from "../../../../lib/request-context.ts";
+import { studioPaths } from "../../../../lib/studio/paths.ts";
 
-/** POST /api/runs/:runId/cancel — the run's creator cancels it (the workflows client checks who may). */
+/**
+ * POST /api/runs/:runId/cancel — the run's creator cancels it (the workflows client checks who may), and hears what
+ * that did: `cancelled`, or `already_done` (the draft is kept: its studio link comes along), `already_failed`,
+ * `already_cancelled`. JSON `{ data: { runId, outcome, cancelled, draft? } }`, or back to the run page with the
+ * message.
+ */
 export const POST: APIRoute = async (context) => {
   const opened = await memberRequest(context, "/zh-CN/queue");
   if (opened instanceof Response) return opened;
   const { next, locale, session } = opened;
   const runId = context.params.runId ?? "";
   const r = t(locale).run;
-  if (!/^[A-Za-z0-9:_.-]{1,200}$/.test(runId)) return failed(context, 404, "not_found", r.notFound, { next });
+  if (!validRunId(runId)) return failed(context, 404, "not_found", r.notFound, { next });
   try {
-    await generation().cancel(runId, { actorId: session.userId, isEditor: false });
-    return done(context, { next: paths.run(locale, runId), message: r.cancelled, data: { runId, cancelled: true } });
+    const outcome = await generation().cancel(runId, { actorId: session.userId, isEditor: false });
+    const draft = await cancelledDraft(runId, outcome);
+    const draftLocale = asLocale(draft?.locale);
+    return done(context, {
+      next: paths.run(locale, runId),
+      message: t(locale).generation.cancel[outcome],
+      data: {
+        runId,
+        outcome,
+        cancelled: outcome === "cancelled",
+        ...(draft && draftLocale
+          ? {
+              draft: {
+                ...draft,
+                url: studioPaths.article(locale, { documentId: draft.documentId, locale: draftLocale }),
+              },
+            }
+          : {}),
+      },
+    });
   } catch (error) {
     if (error instanceof Forbidden) return failed(context, 403, "forbidden", r.forbidden, { next });
     if (error instanceof RunNotFound) return failed(context, 404, "not_found", r.notFound, { next });
