@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { variables } from "@inkstone/config";
+import { previewPath } from "@inkstone/config/preview";
 import { createGenerationClient } from "@inkstone/workflows/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CmsApi, cmsApi } from "../../cms/test/cms-api.ts";
+import { type CmsApi, cmsApi, draft } from "../../cms/test/cms-api.ts";
 import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
@@ -393,6 +394,10 @@ describe("a catalogue of bad input", () => {
       ],
       ["run cancel: a null byte in the run id", () => m().post("/api/runs/%00/cancel", {}, json), 400],
       ["run cancel: an unknown run", () => m().post("/api/runs/no-such-run/cancel", {}, json), 404],
+      ["run retry: a null byte in the run id", () => m().post("/api/runs/%00/retry", {}, json), 400],
+      ["run retry: an unknown run", () => m().post("/api/runs/no-such-run/retry", {}, json), 404],
+      ["run retry: a run id that is not one", () => m().post("/api/runs/a%20b/retry", {}, json), 404],
+      ["write from a run: an unknown run", () => m().get("/en/write?from=no-such-run"), 404],
       ["sign-up: an HTML username", () => signUp({ username: "<b>x</b>" }), 400],
       ["sign-up: a null byte in the username", () => signUp({ username: "abc\u0000" }), 400],
       ["sign-up: a 1 MB e-mail", () => signUp({ email: `${megabyte}@example.test` }), 400],
@@ -559,6 +564,8 @@ describe("the authorization matrix", () => {
   let tag: string;
   const comments: Record<"edit" | "delete" | "report", string> = { edit: "", delete: "", report: "" };
   let run: string;
+  /** Alice's generated draft, for the studio's rows. */
+  let studioDraft: string;
 
   const as = (actor: Actor): Visitor =>
     actor === "anonymous"
@@ -585,6 +592,9 @@ describe("the authorization matrix", () => {
     );
     expect(bookmarked.status).toBe(200);
     run = await startRun(alice.visitor, "Alice's slow run");
+    const saved = await api.saveDraft("tb-studio", draft(alice.userId, "tb-studio", { title: "Alice's studio draft" }));
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    studioDraft = saved.body.data.documentId;
     malloryCookie = mallory.visitor.copy();
     await block(mallory);
   });
@@ -606,6 +616,11 @@ describe("the authorization matrix", () => {
       check(reply.text);
     };
   const cancelForm = () => `action="/api/runs/${encodeURIComponent(run)}/cancel"`;
+  const editor = () => `/en/studio/articles/en/${studioDraft}`;
+  const notFound = (reply: Reply) => {
+    expect(reply.status).toBe(404);
+    expect(reply.text).not.toContain("Alice&#39;s studio draft");
+  };
 
   const pages: [string, () => string, Record<Actor, (reply: Reply) => void>][] = [
     [
@@ -668,6 +683,22 @@ describe("the authorization matrix", () => {
       },
     ],
     [
+      "write, filled in from a run",
+      () => `/en/write?from=${encodeURIComponent(run)}`,
+      {
+        // The run's id is known only once the suite has started it.
+        anonymous: (reply: Reply) => signInPage(`/en/write?from=${encodeURIComponent(run)}`)(reply),
+        // Another member's run: its inputs are its creator's.
+        "other member": (reply: Reply) => {
+          expect(reply.status).toBe(404);
+          expect(reply.headers.get("cache-control")).toBe("private, no-store");
+          expect(reply.text).not.toContain("s slow run");
+        },
+        "blocked member": (reply: Reply) => signInPage(`/en/write?from=${encodeURIComponent(run)}`)(reply),
+        member: ok((html) => expect(html).toMatch(/value="Alice(&#39;|')s slow run"/)),
+      },
+    ],
+    [
       "a run",
       () => `/en/runs/${encodeURIComponent(run)}`,
       {
@@ -678,6 +709,40 @@ describe("the authorization matrix", () => {
       },
     ],
   ];
+
+  // The studio (issue 13): only the author sees their drafts; the signed preview is for whoever holds the link.
+  pages.push(
+    [
+      "studio",
+      () => "/en/studio",
+      {
+        anonymous: signInPage("/en/studio"),
+        "other member": ok((html) => expect(html).not.toContain("Alice&#39;s studio draft")),
+        "blocked member": signInPage("/en/studio"),
+        member: ok((html) => expect(html).toContain("Alice&#39;s studio draft")),
+      },
+    ],
+    [
+      "draft editor (the member's draft)",
+      editor,
+      {
+        anonymous: (reply) => signInPage(editor())(reply),
+        "other member": notFound,
+        "blocked member": (reply) => signInPage(editor())(reply),
+        member: ok((html) => expect(html).toContain('name="body"')),
+      },
+    ],
+    [
+      "signed preview (of the member's draft)",
+      () => previewPath(String(env.COMMUNITY_WEBHOOK_SECRET), { documentId: studioDraft, locale: "en" }),
+      {
+        anonymous: ok((html) => expect(html).toContain("Alice&#39;s studio draft")),
+        "other member": ok((html) => expect(html).toContain("Alice&#39;s studio draft")),
+        "blocked member": ok(),
+        member: ok(),
+      },
+    ],
+  );
 
   describe.each(pages)("GET the %s page", (_name, path, expected) => {
     it.each(ACTORS)("as %s", async (actor) => {
@@ -830,6 +895,19 @@ describe("the authorization matrix", () => {
       },
     ],
     [
+      // Alice's run is still going: even she may not start it twice.
+      "POST /api/runs/:runId/retry (the member's run)",
+      {
+        send: post(
+          () => `/api/runs/${encodeURIComponent(run)}/retry`,
+          () => ({}),
+        ),
+        state: () => runStatus(run),
+        status: { ...ownersOnly, member: 409 },
+        writes: [],
+      },
+    ],
+    [
       "POST /api/runs/:runId/cancel (the member's run)",
       {
         send: post(
@@ -887,6 +965,65 @@ describe("the authorization matrix", () => {
         writes: ["member"],
         // Alice signs in elsewhere first, so the member's cell has another session to end.
         setup: (actor) => (actor === "member" ? signIn(alice) : Promise.resolve()),
+      },
+    ],
+    [
+      "POST the draft editor (save the member's draft)",
+      {
+        send: async (v, actor) => {
+          // The member sends the version they read; anyone else a made-up one (the page refuses before reading it).
+          const version =
+            actor === "member"
+              ? ((await v.get(editor())).text.match(/name="version" value="([^"]+)"/)?.[1] ?? "")
+              : new Date().toISOString();
+          return v.post(
+            editor(),
+            { intent: "save", version, title: `Saved by ${actor}`, body: `Written by ${actor}.` },
+            json,
+          );
+        },
+        state: () =>
+          one("SELECT title, body FROM articles WHERE document_id = $1 AND published_at IS NULL", [studioDraft]),
+        status: { anonymous: 401, "other member": 404, "blocked member": 401, member: 200 },
+        writes: ["member"],
+      },
+    ],
+    [
+      "POST /api/studio/articles/:locale/:documentId/submit (the member's draft)",
+      {
+        send: post(
+          () => `/api/studio/articles/en/${studioDraft}/submit`,
+          () => ({}),
+        ),
+        state: () =>
+          one("SELECT review_state FROM articles WHERE document_id = $1 AND published_at IS NULL", [studioDraft]),
+        status: { anonymous: 401, "other member": 404, "blocked member": 401, member: 200 },
+        writes: ["member"],
+      },
+    ],
+    [
+      "POST /api/studio/articles/:locale/:documentId/withdraw (the member's submission)",
+      {
+        send: post(
+          () => `/api/studio/articles/en/${studioDraft}/withdraw`,
+          () => ({}),
+        ),
+        state: () =>
+          one("SELECT review_state FROM articles WHERE document_id = $1 AND published_at IS NULL", [studioDraft]),
+        status: { anonymous: 401, "other member": 404, "blocked member": 401, member: 200 },
+        writes: ["member"],
+      },
+    ],
+    [
+      "POST /api/studio/preview (the editor's live preview)",
+      {
+        send: post(
+          () => "/api/studio/preview",
+          () => ({ body: "Cited [1].", sources: "1", locale: "en" }),
+        ),
+        state: () => one("SELECT count(*)::int AS n FROM articles", []),
+        status: members,
+        writes: [],
       },
     ],
     [

@@ -165,6 +165,8 @@ export const notificationSchema = z.object({
   runId: z.string().nullish(),
   createdAt: z.string(),
   actor: z.object({ handle: z.string(), displayName: z.string() }).nullish(),
+  /** How many people it stands for (`article_liked`: likes grouped while unread; the actor is the latest). */
+  count: z.number().int().nonnegative().nullish(),
 });
 export type Notification = z.infer<typeof notificationSchema>;
 

@@ -1,4 +1,6 @@
 import { accountEn } from "./account.en.ts";
+import { generationEn } from "./generation.en.ts";
+import { studioEn } from "./studio.en.ts";
 
 /** Every UI string in English; zh-CN.ts must have the same keys (its type says so). */
 export const en = {
@@ -246,7 +248,7 @@ export const en = {
   },
   notificationsPage: {
     title: "Notifications",
-    description: "Comments, replies, new followers and finished drafts on Inkstone.",
+    description: "Comments, replies, likes, new followers, finished drafts and editors' decisions on Inkstone.",
     empty: "No notifications.",
     markAll: "Mark all as read",
     markOne: "Mark as read",
@@ -257,8 +259,15 @@ export const en = {
       reply_to_comment: (actor: string, title: string) => `${actor} replied to your comment on “${title}”.`,
       new_follower: (actor: string) => `${actor} follows you.`,
       article_published: (_actor: string, title: string) => `Your article “${title}” is published.`,
-      generation_finished: (_actor: string, title: string) => `Your draft “${title}” is ready for review.`,
+      generation_finished: (_actor: string, title: string) =>
+        `Your draft “${title}” is ready: edit it in your studio, then submit it for review.`,
       generation_failed: (_actor: string, title: string) => `A generation failed: ${title}`,
+      // Studio (issue 13): likes grouped per article; an editor's decisions, whose message is the note (or the title).
+      article_liked: (actor: string, title: string, count = 1) =>
+        count > 1 ? `${count} people liked “${title}”.` : `${actor} liked “${title}”.`,
+      review_changes_requested: () => "An editor asked for changes to your article. Their note:",
+      review_published: (_actor: string, title: string) => `An editor published your article “${title}”.`,
+      review_declined: () => "An editor declined your article. Their note:",
       other: (_actor: string, title: string) => title,
     },
     someone: "Someone",
@@ -310,6 +319,8 @@ export const en = {
     },
   },
   account: accountEn,
+  generation: generationEn,
+  studio: studioEn,
   images: {
     avatarOf: (name: string) => `${name}'s avatar`,
   },

@@ -1,5 +1,7 @@
 import { accountZhCN } from "./account.zh-CN.ts";
 import type { Strings } from "./en.ts";
+import { generationZhCN } from "./generation.zh-CN.ts";
+import { studioZhCN } from "./studio.zh-CN.ts";
 
 /** 简体中文界面文字；键与 en.ts 一一对应。 */
 export const zhCN: Strings = {
@@ -234,7 +236,7 @@ export const zhCN: Strings = {
   },
   notificationsPage: {
     title: "通知",
-    description: "你在墨石收到的评论、回复、新关注者和已完成的草稿。",
+    description: "你在墨石收到的评论、回复、点赞、新关注者、已完成的草稿和编辑的审核结果。",
     empty: "没有通知。",
     markAll: "全部标为已读",
     markOne: "标为已读",
@@ -245,8 +247,13 @@ export const zhCN: Strings = {
       reply_to_comment: (actor: string, title: string) => `${actor} 回复了你在《${title}》下的评论。`,
       new_follower: (actor: string) => `${actor} 关注了你。`,
       article_published: (_actor: string, title: string) => `你的文章《${title}》已发布。`,
-      generation_finished: (_actor: string, title: string) => `你的草稿《${title}》已生成，等待审核。`,
+      generation_finished: (_actor: string, title: string) => `你的草稿《${title}》已生成：在创作室中编辑后提交审核。`,
       generation_failed: (_actor: string, title: string) => `生成失败：${title}`,
+      article_liked: (actor: string, title: string, count = 1) =>
+        count > 1 ? `${count} 人赞了《${title}》。` : `${actor} 赞了《${title}》。`,
+      review_changes_requested: () => "编辑要求你修改文章。编辑的意见：",
+      review_published: (_actor: string, title: string) => `编辑发布了你的文章《${title}》。`,
+      review_declined: () => "编辑没有通过你的文章。编辑的意见：",
       other: (_actor: string, title: string) => title,
     },
     someone: "有人",
@@ -295,6 +302,8 @@ export const zhCN: Strings = {
     },
   },
   account: accountZhCN,
+  generation: generationZhCN,
+  studio: studioZhCN,
   images: {
     avatarOf: (name: string) => `${name} 的头像`,
   },
