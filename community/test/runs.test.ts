@@ -1,11 +1,11 @@
-import { variables } from "@inkstone/config";
-import { createGenerationClient, type RunStatus } from "@inkstone/workflows/client";
+import type { GenerationClient, RunStatus } from "@inkstone/workflows/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cmsApi } from "../../cms/test/cms-api.ts";
 import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
+import { generationClientFor } from "./support/generation.ts";
 import { startAnotherReplica } from "./support/replicas.ts";
 import { type Reply, Visitor } from "./support/visitor.ts";
 
@@ -25,7 +25,7 @@ let base: string;
 let strict: string;
 let db: pg.Client;
 let web: Awaited<ReturnType<typeof startFixtureWeb>>;
-let runs: Awaited<ReturnType<typeof createGenerationClient>>;
+let runs: GenerationClient;
 
 beforeAll(async () => {
   web = await startFixtureWeb({
@@ -44,12 +44,7 @@ beforeAll(async () => {
   strict = String((await startAnotherReplica(env)).COMMUNITY_URL);
   db = new pg.Client({ connectionString: String(env.DATABASE_URL) });
   await db.connect();
-  runs = await createGenerationClient({
-    address: String(env.TEMPORAL_ADDRESS),
-    namespace: String(env.TEMPORAL_NAMESPACE),
-    taskQueue: String(env.TEMPORAL_TASK_QUEUE),
-    codecKeys: variables.TEMPORAL_CODEC_KEYS.parse(env.TEMPORAL_CODEC_KEYS),
-  });
+  runs = await generationClientFor(env);
 });
 afterAll(async () => {
   await runs?.close();

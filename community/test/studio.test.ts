@@ -7,9 +7,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as joinPath } from "node:path";
-import { variables } from "@inkstone/config";
 import { previewPath } from "@inkstone/config/preview";
-import { createGenerationClient } from "@inkstone/workflows/client";
+import type { GenerationClient } from "@inkstone/workflows/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CmsApi, cmsApi, draft } from "../../cms/test/cms-api.ts";
@@ -18,6 +17,7 @@ import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
 import { citedBody, type Published, publishArticle } from "./support/content.ts";
+import { generationClientFor } from "./support/generation.ts";
 import { type Reply, Visitor } from "./support/visitor.ts";
 
 const PASSWORD = "Passw0rd-long";
@@ -31,7 +31,7 @@ let base: string;
 let api: CmsApi;
 let db: pg.Client;
 let web: Awaited<ReturnType<typeof startFixtureWeb>>;
-let runs: Awaited<ReturnType<typeof createGenerationClient>>;
+let runs: GenerationClient;
 
 beforeAll(async () => {
   web = await startFixtureWeb({
@@ -47,12 +47,7 @@ beforeAll(async () => {
   api = cmsApi(env);
   db = new pg.Client({ connectionString: String(env.DATABASE_URL) });
   await db.connect();
-  runs = await createGenerationClient({
-    address: String(env.TEMPORAL_ADDRESS),
-    namespace: String(env.TEMPORAL_NAMESPACE),
-    taskQueue: String(env.TEMPORAL_TASK_QUEUE),
-    codecKeys: variables.TEMPORAL_CODEC_KEYS.parse(env.TEMPORAL_CODEC_KEYS),
-  });
+  runs = await generationClientFor(env);
 });
 afterAll(async () => {
   await runs?.close();

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { variables } from "@inkstone/config";
 import { previewPath } from "@inkstone/config/preview";
-import { createGenerationClient } from "@inkstone/workflows/client";
+import type { GenerationClient } from "@inkstone/workflows/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CmsApi, cmsApi, draft } from "../../cms/test/cms-api.ts";
@@ -9,6 +8,7 @@ import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
 import { type Published, publishArticle } from "./support/content.ts";
+import { generationClientFor } from "./support/generation.ts";
 import { type Reply, Visitor } from "./support/visitor.ts";
 import { signedEvent } from "./support/webhook.ts";
 
@@ -24,7 +24,7 @@ let base: string;
 let api: CmsApi;
 let db: pg.Client;
 let web: Awaited<ReturnType<typeof startFixtureWeb>>;
-let runs: Awaited<ReturnType<typeof createGenerationClient>>;
+let runs: GenerationClient;
 let slowUrl: string;
 
 beforeAll(async () => {
@@ -43,12 +43,7 @@ beforeAll(async () => {
   api = cmsApi(env);
   db = new pg.Client({ connectionString: String(env.DATABASE_URL) });
   await db.connect();
-  runs = await createGenerationClient({
-    address: String(env.TEMPORAL_ADDRESS),
-    namespace: String(env.TEMPORAL_NAMESPACE),
-    taskQueue: String(env.TEMPORAL_TASK_QUEUE),
-    codecKeys: variables.TEMPORAL_CODEC_KEYS.parse(env.TEMPORAL_CODEC_KEYS),
-  });
+  runs = await generationClientFor(env);
 });
 afterAll(async () => {
   await runs?.close();
