@@ -110,7 +110,7 @@ export default defineConfig({
       }),
     ];
     pageData.frontmatter.head = [...(pageData.frontmatter.head ?? []), ...head];
-    resolveCommunityLinks(pageData.frontmatter, COMMUNITY_URL);
+    resolveCommunityLinks(pageData.frontmatter, COMMUNITY_URL, pageData.relativePath);
   },
   // robots.txt names the sitemap at this build's own hostname.
   buildEnd({ outDir }) {

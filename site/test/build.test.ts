@@ -276,14 +276,14 @@ describe("docs site build", () => {
     expect(broken).toEqual([]);
   });
 
-  it("points community: links, in the hero, the nav and the text, at COMMUNITY_URL in the same tab", () => {
+  it("points community: links, in the hero, the nav and the text, at COMMUNITY_URL in the page's language, in the same tab", () => {
     for (const page of HOMES) {
       expect(hrefsOf(get(page)), page).toContain(`${COMMUNITY_URL}/`);
       expect(hrefsOf(get(page)), page).toContain(COMMUNITY_URL);
     }
-    for (const page of ["/guide/creators", "/en/guide/creators"]) {
-      expect(get(page)).toContain(`<a href="${COMMUNITY_URL}/write" target="_self">`);
-    }
+    // The community's pages live under a locale: a bare /write would be its 404.
+    expect(get("/guide/creators")).toContain(`<a href="${COMMUNITY_URL}/zh-CN/write" target="_self">`);
+    expect(get("/en/guide/creators")).toContain(`<a href="${COMMUNITY_URL}/en/write" target="_self">`);
     const leftovers = [...html].flatMap(([page, text]) =>
       hrefsOf(text)
         .filter((href) => href.startsWith("community:"))
