@@ -138,6 +138,27 @@ describe("generation drafts", () => {
     expect(finished.rows[0].n).toBe(1);
   });
 
+  it("tells the creator of a failure once, and again when a retried run fails after they read the first notice", async () => {
+    const creator = await api.signUp("fails-twice");
+    const report = () =>
+      api.call("POST", "/api/generation/runs/run-fails-twice/failed", {
+        token: workerToken,
+        body: { data: { creatorId: creator.user.documentId, topic: "Tides", reason: "nothing could be read" } },
+      });
+    const notices = async () =>
+      (
+        await db.query(
+          "SELECT count(*)::int AS n FROM notifications WHERE run_id = 'run-fails-twice' AND kind = 'generation_failed'",
+        )
+      ).rows[0].n;
+    expect((await report()).body.data.notified).toBe(true);
+    expect((await report()).body.data.notified).toBe(false);
+    expect(await notices()).toBe(1);
+    await db.query("UPDATE notifications SET read = true WHERE run_id = 'run-fails-twice'");
+    expect((await report()).body.data.notified).toBe(true);
+    expect(await notices()).toBe(2);
+  });
+
   it("lets only the worker's token save drafts, and that token nothing else", async () => {
     const creator = await api.signUp("tokens");
     const asCommunity = await api.saveDraft("run-tok", draft(creator.user.documentId, "run-tok"), communityToken);

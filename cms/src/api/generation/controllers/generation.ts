@@ -145,14 +145,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: saved };
     },
 
-    /** POST /generation/runs/:runId/failed — tells the creator, once per run. */
+    /**
+     * POST /generation/runs/:runId/failed — tells the creator, once per failure: a retried report (the worker's
+     * local activity tries again) finds the notice still unread and adds none; a run the creator retried from the
+     * studio (same run id) that fails again after they read the first notice gets a new one.
+     */
     async reportFailure(ctx: Ctx) {
       const id = parse(runId, ctx.params.runId);
       const input = parse(generationFailureSchema, ctx.request.body?.data);
       const profile = await creatorProfile(input.creatorId);
       const already = await strapi
         .documents("api::notification.notification")
-        .findFirst({ filters: { runId: id, kind: "generation_failed" } });
+        .findFirst({ filters: { runId: id, kind: "generation_failed", read: false } });
       if (!already)
         await notify(strapi, {
           recipientId: profile.id,
