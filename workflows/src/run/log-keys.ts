@@ -28,6 +28,20 @@ export const UNREAD_REASONS = [
   /** A community article the CMS could not give (`detail`). */
   "unavailable",
 ] as const;
+
+/**
+ * A draft shorter than asked: the sources hold `sentences` quotable sentences (`available` words or characters,
+ * `used` of them taken without repeating one another), so the draft has `length` of the `target` asked for.
+ */
+export type Shortfall = {
+  sentences: number;
+  available: number;
+  used: number;
+  length: number;
+  target: number;
+  unit: "words" | "characters";
+};
+
 export type UnreadReason = (typeof UNREAD_REASONS)[number];
 
 /** A source the run could not read, and why; listed on the run page and in the finished run's result. */
@@ -98,7 +112,7 @@ export type RunLogParams = {
   usageEstimated: Record<string, never>;
   /** `unit`: what the lengths count, words (English) or characters (Chinese). */
   offlinePlan: { sections: number; sentences: number; length: number; target: number; unit: "words" | "characters" };
-  offlineShort: { shortfall: string };
+  offlineShort: Shortfall;
   offlineQuotesMaterial: Record<string, never>;
   offlineMaterialUnquoted: Record<string, never>;
   /** Failures a creator can act on (the run's error, as well as its last log line). */

@@ -42,11 +42,14 @@ export function offlineWriter(): Writer {
           },
         },
       );
-      if (plan.shortfall)
-        context.log("warn", `the draft is shorter than asked: ${plan.shortfall}`, {
-          key: "offlineShort",
-          params: { shortfall: plan.shortfall },
-        });
+      if (plan.shortfall) {
+        const { sentences, available, used, length, target, unit: counted } = plan.shortfall;
+        context.log(
+          "warn",
+          `the draft is shorter than asked: the sources hold ${sentences} quotable sentences (${available} ${counted}, ${used} used without repeating one another), so the draft has ${length} of the ${target} ${counted} asked for`,
+          { key: "offlineShort", params: plan.shortfall },
+        );
+      }
       if (plan.fromMaterial && context.sources.length)
         context.log(
           "info",

@@ -122,7 +122,8 @@ const log: { [K in RunLogKey]: (params: RunLogParams[K]) => string } = {
   usageEstimated: () => "The model did not report token usage; counts are estimated.",
   offlinePlan: (p) =>
     `Offline writer: ${p.sections} sections from ${p.sentences} quotable sentences, ${p.length} of ${p.target} ${p.unit}.`,
-  offlineShort: (p) => `The draft is shorter than asked: ${p.shortfall}.`,
+  offlineShort: (p) =>
+    `The draft is shorter than asked: the sources hold ${p.sentences} quotable sentences (${p.available} ${p.unit}, ${p.used} used without repeating one another), so the draft has ${p.length} of the ${p.target} ${p.unit} asked for.`,
   offlineQuotesMaterial: () =>
     "The sources hold little to quote: the draft also quotes your pasted references and files.",
   offlineMaterialUnquoted: () =>

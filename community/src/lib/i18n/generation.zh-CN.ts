@@ -118,7 +118,10 @@ const log: { [K in RunLogKey]: (params: RunLogParams[K]) => string } = {
   usageEstimated: () => "模型没有报告词元用量，数量为估算值。",
   offlinePlan: (p) =>
     `离线写作器：从 ${p.sentences} 个可引用的句子中写出 ${p.sections} 个章节，${p.length}/${p.target} ${p.unit === "words" ? "词" : "字"}。`,
-  offlineShort: (p) => `草稿比要求的短：${p.shortfall}。`,
+  offlineShort: (p) => {
+    const unit = p.unit === "words" ? "词" : "字";
+    return `草稿比要求的短：来源中可引用的句子有 ${p.sentences} 句（共 ${p.available} ${unit}，不重复地用了 ${p.used} 句），所以草稿只有 ${p.length} ${unit}，要求的是 ${p.target} ${unit}。`;
+  },
   offlineQuotesMaterial: () => "来源中可引用的内容很少：草稿也引用了你粘贴的资料和上传的文件。",
   offlineMaterialUnquoted: () => "离线写作器只引用能标注出处的来源；你粘贴的资料和上传的文件不会被引用。",
   noMaterial: () =>

@@ -1,4 +1,5 @@
 import type { Locale } from "@inkstone/config";
+import type { Shortfall } from "../../run/log-keys.ts";
 import type { WriteContext } from "../types.ts";
 import { type Bm25, bm25 } from "./bm25.ts";
 import { measureLength } from "./length.ts";
@@ -17,8 +18,8 @@ export type ArticlePlan = {
   /** The body's length as the request counts it, and the target. */
   length: number;
   target: number;
-  /** Why the plan falls short of the target, when it does. */
-  shortfall?: string;
+  /** Why the plan falls short of the target, when it does: what the sources hold, and how much of it was used. */
+  shortfall?: Shortfall;
   sentences: number;
   /** Whether the plan quotes the creator's material (uncited): no source in the language, or too little in them. */
   fromMaterial: boolean;
@@ -217,10 +218,8 @@ export function planArticle(context: PlanContext): ArticlePlan {
   const length = sections.reduce((sum, section) => sum + section.units, 0);
   const available = pool.reduce((sum, c) => sum + c.units, 0);
   const unit = language === "zh-CN" ? "characters" : "words";
-  const shortfall =
-    length < target * 0.85
-      ? `the sources hold ${pool.length} quotable sentences (${available} ${unit}, ${taken.size} used without repeating one another), so the draft has ${length} of the ${target} ${unit} asked for`
-      : undefined;
+  const shortfall: Shortfall | undefined =
+    length < target * 0.85 ? { sentences: pool.length, available, used: taken.size, length, target, unit } : undefined;
   const firstIntro = intro[0] === undefined ? undefined : pool[intro[0]];
   return {
     title: wording.title(request.topic.trim(), titlePhrases(groups, phrases, language)).slice(0, 200),
