@@ -252,7 +252,7 @@ describe.skipIf(!executablePath)("a member's journey in a real browser", () => {
     const notes = (await author.locator(".notifications-list").textContent()) ?? "";
     expect(notes).toContain("lin-reader commented on “Reading with citations”.");
     expect(notes).toContain("lin-reader follows you.");
-    expect(notes).toContain("Your article “Reading with citations” is published.");
+    expect(notes).toContain("An editor published your article “Reading with citations”.");
     await shot(author, "notifications");
     await author.getByRole("button", { name: "Mark all as read" }).click();
     await expect.poll(() => badge.count()).toBe(0);

@@ -206,6 +206,12 @@ export async function startDrillStack(dir: string): Promise<DrillStack> {
     await startTracked(cms);
     await startTracked(worker);
     await Promise.all([startTracked(first), startTracked(second)]);
+    // The proxy counts the CMS's webhooks sent before the replicas listened as failures, and skips a failed replica
+    // for 10 s (max_fails=1): the drill starts once the public address itself answers.
+    await waitUntil(() => httpAnswers(`${communityUrl}/health`, [200]), {
+      what: "the community through its proxy",
+      timeoutMs: 60_000,
+    });
     return {
       env,
       communityUrl,
