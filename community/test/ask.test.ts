@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join as joinPath } from "node:path";
 import { webhookHeaders } from "@inkstone/config/webhook";
 import pg from "pg";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type CmsApi, cmsApi, PASSWORD } from "../../cms/test/cms-api.ts";
-import { hasJava, htmlErrors } from "../../scripts/quality/vnu.ts";
+import { hasJava, invalidPages } from "../../scripts/quality/vnu.ts";
 import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
@@ -17,7 +14,7 @@ import { findChromium, launchChromium } from "./support/browser.ts";
 import { type Published, publishArticle } from "./support/content.ts";
 import { startAnotherReplica } from "./support/replicas.ts";
 import { clock, testStore } from "./support/store.ts";
-import { type Reply, Visitor } from "./support/visitor.ts";
+import { addressedVisitor, nextTestAddress, type Reply, Visitor } from "./support/visitor.ts";
 
 // Ask Inkstone through the community, against the real CMS, Temporal and worker (no language model configured, so
 // answers are extractive), behind a trusted proxy (each visitor its own X-Forwarded-For). One generation slot, which
@@ -93,13 +90,7 @@ async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise
   );
 }
 
-/** Addresses from 198.18.0.0/15 (set aside for tests): each visitor its own, as the trusted proxy reports it. */
-let addresses = 0;
-function nextAddress(): string {
-  addresses++;
-  return `198.18.${addresses >> 8}.${addresses & 255}`;
-}
-const visitor = () => new Visitor(base, { "x-forwarded-for": nextAddress() });
+const visitor = () => addressedVisitor(base);
 
 /** A member: their browser (signed in through the community) and their own JWT, to check the CMS as they would. */
 type Member = { name: string; userId: string; visitor: Visitor; jwt: string };
@@ -114,7 +105,7 @@ async function join(name: string): Promise<Member> {
   );
   expect(reply.status, reply.text).toBe(200);
   const { rows } = await cmsDb.query("SELECT document_id FROM up_users WHERE username = $1", [name]);
-  const signedIn = await api.signIn(name, PASSWORD, nextAddress());
+  const signedIn = await api.signIn(name, PASSWORD, nextTestAddress());
   expect(signedIn.status).toBe(200);
   return { name, userId: rows[0].document_id, visitor: v, jwt: signedIn.body.jwt };
 }
@@ -642,7 +633,7 @@ describe("who may do what", () => {
         ? owner.visitor
         : actor === "other member"
           ? other.visitor
-          : blockedCookie.copy({ "x-forwarded-for": nextAddress() });
+          : blockedCookie.copy({ "x-forwarded-for": nextTestAddress() });
 
   beforeAll(async () => {
     [owner, other, blocked] = [await join("owner-m"), await join("other-m"), await join("blocked-m")];
@@ -889,18 +880,7 @@ describe.skipIf(!chromium)("in a browser", () => {
 describe.skipIf(!hasJava())("the pages' HTML", () => {
   it("is valid, in both languages, pending and done", async () => {
     expect([...served.keys()].length).toBeGreaterThanOrEqual(6);
-    const dir = mkdtempSync(joinPath(tmpdir(), "ask-pages-"));
-    try {
-      const files = [...served].map(([name, html]) => {
-        const file = joinPath(dir, `${name}.html`);
-        writeFileSync(file, html);
-        return file;
-      });
-      const errors = await htmlErrors(files);
-      expect(Object.fromEntries([...errors].filter(([, list]) => list.length > 0))).toEqual({});
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(await invalidPages(served)).toEqual({});
   });
 });
 

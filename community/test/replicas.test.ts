@@ -6,7 +6,7 @@ import type { StackEnv } from "../../scripts/stack/apps.ts";
 import { startTestApps } from "../../scripts/test/services.ts";
 import { type Published, publishArticle } from "./support/content.ts";
 import { onReplica, startAnotherReplica } from "./support/replicas.ts";
-import { type Reply, Visitor } from "./support/visitor.ts";
+import { addressedVisitor, nextTestAddress, type Reply, type Visitor } from "./support/visitor.ts";
 import { signedEvent } from "./support/webhook.ts";
 
 // Two community replicas against one CMS and one shared store, as a deployment behind a load balancer runs them:
@@ -48,13 +48,7 @@ afterAll(async () => {
   await store?.end();
 });
 
-/** Addresses from 198.18.0.0/15 (set aside for tests), as the trusted proxy reports them: each visitor its own. */
-let addresses = 0;
-function nextAddress(): string {
-  addresses++;
-  return `198.18.${addresses >> 8}.${addresses & 255}`;
-}
-const visitor = (base: string, address = nextAddress()) => new Visitor(base, { "x-forwarded-for": address });
+const visitor = addressedVisitor;
 const pathOf = (article: Published) => `/en/a/${article.slug}`;
 
 type Member = { name: string; handle: string; visitor: Visitor };
@@ -127,7 +121,7 @@ const deliver = (base: string, signed: { body: string; headers: Record<string, s
 
 describe("rate limits", () => {
   it("count across replicas: the 11th sign-up from one address is refused whichever replica gets it", async () => {
-    const address = nextAddress();
+    const address = nextTestAddress();
     for (let i = 0; i < 10; i++) {
       const base = i % 2 === 0 ? A : B;
       const reply = await visitor(base, address).post(

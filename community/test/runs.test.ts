@@ -7,7 +7,7 @@ import { startTestApps } from "../../scripts/test/services.ts";
 import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
 import { generationClientFor } from "./support/generation.ts";
 import { startAnotherReplica } from "./support/replicas.ts";
-import { type Reply, Visitor } from "./support/visitor.ts";
+import { addressedVisitor, type Reply, type Visitor } from "./support/visitor.ts";
 
 // Runs that tell the truth, through the community, against the real CMS, worker (no language model: the offline
 // writer) and Temporal, behind a trusted proxy. One generation slot, which a source that takes almost two minutes
@@ -52,12 +52,7 @@ afterAll(async () => {
   await web?.close();
 });
 
-/** Addresses from 198.18.0.0/15 (set aside for tests): each visitor its own, as the trusted proxy reports it. */
-let addresses = 0;
-const visitor = (at = base) => {
-  addresses++;
-  return new Visitor(at, { "x-forwarded-for": `198.18.${addresses >> 8}.${addresses & 255}` });
-};
+const visitor = (at = base) => addressedVisitor(at);
 
 type Member = { name: string; userId: string; visitor: Visitor };
 

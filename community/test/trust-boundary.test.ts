@@ -9,7 +9,7 @@ import { startTestApps } from "../../scripts/test/services.ts";
 import { articlePage, prose, startFixtureWeb } from "../../workflows/test/support/fixture-web.ts";
 import { type Published, publishArticle } from "./support/content.ts";
 import { generationClientFor } from "./support/generation.ts";
-import { type Reply, Visitor } from "./support/visitor.ts";
+import { addressedVisitor, nextTestAddress, type Reply, Visitor } from "./support/visitor.ts";
 import { signedEvent } from "./support/webhook.ts";
 
 // The community's trust boundary against the real CMS, worker and Temporal, as `npm start` runs them, behind a
@@ -51,13 +51,7 @@ afterAll(async () => {
   await web?.close();
 });
 
-/** Addresses from 198.18.0.0/15 (set aside for tests): each visitor its own, as the trusted proxy reports it. */
-let addresses = 0;
-function nextAddress(): string {
-  addresses++;
-  return `198.18.${addresses >> 8}.${addresses & 255}`;
-}
-const visitor = () => new Visitor(base, { "x-forwarded-for": nextAddress() });
+const visitor = () => addressedVisitor(base);
 
 type Member = { name: string; userId: string; handle: string; visitor: Visitor };
 
@@ -569,7 +563,7 @@ describe("the authorization matrix", () => {
         ? alice.visitor
         : actor === "other member"
           ? bob.visitor
-          : malloryCookie.copy({ "x-forwarded-for": nextAddress() });
+          : malloryCookie.copy({ "x-forwarded-for": nextTestAddress() });
 
   beforeAll(async () => {
     [alice, bob, mallory] = [await join("alice-m"), await join("bob-m"), await join("mallory-m")];
@@ -1095,7 +1089,7 @@ describe("sessions end when they should", () => {
   it("sign-out-everywhere ends the other sessions, then every one, copies included", async () => {
     const dave = await join("dave-s");
     const laptop = await signIn(dave);
-    const copy = laptop.copy({ "x-forwarded-for": nextAddress() });
+    const copy = laptop.copy({ "x-forwarded-for": nextTestAddress() });
     const settings = await dave.visitor.get("/en/settings");
     expect(settings.text).toContain("Sign out all other sessions");
     expect((settings.text.match(/<li data-current=|<li>/g) ?? []).length).toBeGreaterThanOrEqual(2);
@@ -1120,7 +1114,7 @@ describe("sessions end when they should", () => {
     await expect.poll(() => runStatus(busy), { timeout: 30_000 }).toBe("active");
     const queued = await startRun(erin.visitor, "Erin's queued run");
     expect(await runStatus(queued)).toBe("queued");
-    const copy = erin.visitor.copy({ "x-forwarded-for": nextAddress() });
+    const copy = erin.visitor.copy({ "x-forwarded-for": nextTestAddress() });
 
     await block(erin);
     await expect.poll(() => runStatus(queued), { timeout: 20_000 }).toBe("cancelled");

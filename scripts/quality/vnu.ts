@@ -1,8 +1,10 @@
 // The Nu HTML Checker (npm vnu-jar) over saved HTML files. The JVM takes seconds to start, so every file is
 // checked in one run.
 import { execFile, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
@@ -58,4 +60,25 @@ export async function htmlErrors(files: readonly string[]): Promise<Map<string, 
     for (const target of targets) byFile.get(target)?.push(`${where}${message.message}${extract}`);
   }
   return new Map(files.map((file) => [file, byFile.get(resolve(file)) ?? []]));
+}
+
+/**
+ * Checks pages held in memory (name → HTML), as a test collects them while it browses; the errors of each page that
+ * has any, by name (empty when every page is valid).
+ */
+export async function invalidPages(pages: Iterable<[string, string]>): Promise<Record<string, string[]>> {
+  const dir = mkdtempSync(join(tmpdir(), "inkstone-pages-"));
+  try {
+    const files = [...pages].map(([name, html], i) => {
+      const file = join(dir, `${i}.html`);
+      writeFileSync(file, html);
+      return [name, file] as const;
+    });
+    const errors = await htmlErrors(files.map(([, file]) => file));
+    return Object.fromEntries(
+      files.map(([name, file]) => [name, errors.get(file) ?? []] as const).filter(([, list]) => list.length > 0),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

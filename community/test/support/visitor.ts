@@ -125,3 +125,16 @@ export function jsonLd(html: string): Record<string, unknown> | undefined {
   const block = html.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/);
   return block?.[1] ? (JSON.parse(block[1]) as Record<string, unknown>) : undefined;
 }
+
+let addresses = 0;
+
+/** An address from 198.18.0.0/15 (set aside for tests), a new one at each call. */
+export function nextTestAddress(): string {
+  addresses++;
+  return `198.18.${addresses >> 8}.${addresses & 255}`;
+}
+
+/** A visitor of `base` from an address of its own, as a trusted proxy reports it (rate limits count per address). */
+export function addressedVisitor(base: string, address = nextTestAddress()): Visitor {
+  return new Visitor(base, { "x-forwarded-for": address });
+}
