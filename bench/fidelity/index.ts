@@ -150,7 +150,7 @@ async function runTopic(writer: BenchWriter, topic: FixtureTopic): Promise<Run> 
         heading: outline.sections[index]?.heading ?? "",
         text: await instance.section(context, outline, index),
       });
-    const article = assembleArticle({ sections, sources, language: topic.language, offline: instance.offline });
+    const article = assembleArticle({ sections, sources });
     const score = scoreDraft({
       body: article.body,
       sources: article.sources.map((source) => source.text),

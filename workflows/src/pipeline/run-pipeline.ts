@@ -166,9 +166,7 @@ export async function runPipeline(run: PipelineRun, deps: PipelineDeps): Promise
       false,
       { key: "noSectionWritten" },
     );
-  const article = await step("assemble", 92, async () =>
-    assembleArticle({ sections: kept, sources, language: request.language, offline: writer.offline }),
-  );
+  const article = await step("assemble", 92, async () => assembleArticle({ sections: kept, sources }));
   if (article.dropped)
     log("warn", `${article.dropped} citation(s) named sources that were not read and were removed`, {
       key: "citationsDropped",

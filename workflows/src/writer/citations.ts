@@ -1,4 +1,3 @@
-import type { Locale } from "@inkstone/config";
 import type { ReadSource } from "../research/types.ts";
 
 export type WrittenSection = { heading: string; text: string };
@@ -10,19 +9,9 @@ export type AssembledArticle = {
   dropped: number;
 };
 
-const LABELS = {
-  "zh-CN": {
-    sources: "参考资料",
-    offline: "> 本草稿由离线写作器根据所列资料摘录编排而成（未配置语言模型），发布前请编辑润色。",
-  },
-  en: {
-    sources: "Sources",
-    offline:
-      "> This draft was composed extractively from its sources by the offline writer (no language model was configured). Edit it before publishing.",
-  },
-} as const;
-
-// Headings of reference lists, which writers (models especially) add although the article gets its own.
+// Headings of reference lists, which writers (models especially) add although the article has its own: the CMS keeps
+// the sources as data and every page lists them after the body (with the anchors citations link to), so the body
+// holds neither a list nor a note about how it was written (the page says that too).
 const REFERENCE_HEADING =
   /^(#{1,6}\s*)?(\*\*)?(references?|sources?|bibliography|works cited|citations|参考(资料|文献)|引用(资料|文献)?|资料来源|来源)(\*\*)?\s*[:：]?\s*$/i;
 
@@ -31,20 +20,16 @@ const CITATION = /\[(\d{1,3}(?:\s*[,，、;\-–]\s*\d{1,3})*)\](?![(:])/g;
 
 /**
  * Joins the sections into the Markdown body and makes citations honest: numbers that do not name a read source are
- * dropped, the rest are renumbered by first appearance, and the source list holds exactly the cited sources.
+ * dropped, the rest are renumbered by first appearance, and `sources` holds exactly the cited sources, in that order.
  */
 export function assembleArticle(input: {
   sections: readonly WrittenSection[];
   sources: readonly ReadSource[];
-  language: Locale;
-  offline: boolean;
 }): AssembledArticle {
   const renumbering = citationRenumbering((n) => input.sources[n - 1] !== undefined);
   const rewrite = (text: string) => mergeAdjacent(renumbering.rewrite(text));
-
-  const labels = LABELS[input.language];
-  const parts: string[] = input.offline ? [labels.offline] : [];
-  // The article ends with the one source list made here; a section that is itself a reference list goes.
+  const parts: string[] = [];
+  // A section that is itself a reference list goes: the article's list is its sources.
   for (const section of input.sections.filter((s) => !REFERENCE_HEADING.test(s.heading.trim()))) {
     const text = closeGaps(outsideCode(tidySection(section.text), rewrite)).trim();
     // A citation in a heading would be read as a number in the title of the section; headings cite nothing.
@@ -52,8 +37,6 @@ export function assembleArticle(input: {
     parts.push(`## ${heading}\n\n${text}`);
   }
   const cited = renumbering.cited.flatMap((n) => input.sources[n - 1] ?? []);
-  if (cited.length)
-    parts.push(`## ${labels.sources}\n\n${cited.map((source, i) => `${i + 1}. ${link(source)}`).join("\n")}`);
   return { body: `${parts.join("\n\n")}\n`, sources: cited, dropped: renumbering.dropped };
 }
 
@@ -146,10 +129,4 @@ function outsideCode(text: string, rewrite: (text: string) => string): string {
     .split(/(```[\s\S]*?```)/g)
     .map((part) => (part.startsWith("```") ? part : rewrite(part)))
     .join("");
-}
-
-function link(source: ReadSource): string {
-  const title = source.title.replace(/[[\]]/g, (c) => `\\${c}`);
-  const url = source.url.replace(/[()]/g, (c) => encodeURIComponent(c));
-  return `[${title}](${url})`;
 }
