@@ -18,6 +18,8 @@ let memberId = "";
 let article = "";
 /** The member's conversation and its queued answer, for the rows that name one. */
 const conversation = { id: "", answer: "" };
+/** The member's own draft and the version it was read at, for the studio's rows. */
+const studio = { documentId: "", version: "" };
 
 beforeAll(async () => {
   ({ env } = await startTestApps(["cms"]));
@@ -35,6 +37,11 @@ beforeAll(async () => {
     body: { data: { question: "What do the bad inputs change?", locale: "en" } },
   });
   expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+  const own = await api.saveDraft("run-bad-studio", draft(memberId, "run-bad-studio"));
+  studio.documentId = own.body.data.documentId;
+  const read = await api.call("GET", `/api/studio/articles/${studio.documentId}?locale=en`, { token: memberJwt });
+  expect(read.status, JSON.stringify(read.body)).toBe(200);
+  studio.version = read.body.data.version;
   conversation.id = asked.body.data.conversation.documentId;
   conversation.answer = asked.body.data.answer.documentId;
 });
@@ -115,6 +122,12 @@ const multipart = (
 const AVATAR = "/api/profiles/me/avatar";
 const question = (text: unknown, extra: Record<string, unknown> = {}) => ({ data: { question: text, ...extra } });
 const answerPath = () => `/api/conversation-answers/${conversation.answer}`;
+const studioPath = () => `/api/studio/articles/${studio.documentId}?locale=en`;
+/** A save of the member's draft: what the studio's editor sends, with `data` changed. */
+const studioSave = (data: Record<string, unknown>) => () => ({
+  data: { title: "T", summary: "", body: "Claim [1].", sources: [CITED_SOURCE], version: studio.version, ...data },
+});
+const CITED_SOURCE = { title: "A source", url: "https://example.org/a", excerpt: "" };
 const CITED = { n: 1, documentId: "abcdefghij0123456789abcd", locale: "en", slug: "why-sources", title: "Why sources" };
 
 const ARTICLES = "/api/articles?locale=en&";
@@ -540,6 +553,49 @@ const CATALOGUE: [string, Case][] = [
       body: { data: { status: "done", text: "[1]", citations: [CITED, CITED] } },
     },
   ],
+  // The studio: a member's own draft (cms/test/studio.test.ts has more).
+  [
+    "a null byte in a draft's title",
+    { method: "PUT", path: studioPath, as: "member", body: studioSave({ title: "a\u0000b" }) },
+  ],
+  [
+    "a draft title that is a number",
+    { method: "PUT", path: studioPath, as: "member", body: studioSave({ title: 42 }) },
+  ],
+  [
+    "a draft whose body is a list",
+    { method: "PUT", path: studioPath, as: "member", body: studioSave({ body: ["x"] }) },
+  ],
+  [
+    "a draft citing a source it does not list",
+    { method: "PUT", path: studioPath, as: "member", body: studioSave({ body: "Claim [3]." }) },
+  ],
+  ["a draft with an unknown field", { method: "PUT", path: studioPath, as: "member", body: studioSave({ author: 1 }) }],
+  [
+    "a draft version that is not a time",
+    { method: "PUT", path: studioPath, as: "member", body: studioSave({ version: "now" }) },
+  ],
+  [
+    "a stale draft version",
+    {
+      method: "PUT",
+      path: studioPath,
+      as: "member",
+      body: studioSave({ version: "2020-01-01T00:00:00.000Z" }),
+      status: 409,
+    },
+  ],
+  [
+    "a 200,001-character draft",
+    { method: "PUT", path: studioPath, as: "member", body: studioSave({ body: a(200_001) }) },
+  ],
+  [
+    "Strapi's status on the studio list",
+    { method: "GET", path: "/api/studio/articles?status=published", as: "member" },
+  ],
+  ["a null byte in a studio id", { method: "GET", path: "/api/studio/articles/%00?locale=en", as: "member" }],
+  ["a studio locale that is not one", { method: "GET", path: () => studioPath().replace("=en", "=xx"), as: "member" }],
+  ["a null byte in a preview id", { method: "GET", path: "/api/previews/%00?locale=en", as: "community" }],
   [
     "an answer with an unknown field",
     { method: "PUT", path: answerPath, as: "worker", body: { data: { status: "streaming", role: "question" } } },
