@@ -2,7 +2,21 @@
 // sources it cites. Every rule is lexical (n-grams, Unicode scripts), so the numbers are cheap, deterministic and
 // comparable across writers; what each rule counts is written next to it.
 import type { Locale } from "@inkstone/config";
+import {
+  type CitationCheck,
+  checkCitations,
+  citationsIn,
+  containment,
+  ngrams,
+  plainText,
+  SUPPORT_THRESHOLD,
+  sentencesWithCitations,
+} from "../../workflows/src/writer/grounding.ts";
 import { measureLength } from "../../workflows/src/writer/offline/length.ts";
+import { isConclusionHeading, isIntroductionHeading } from "../../workflows/src/writer/structure.ts";
+
+// The measures a draft's sentences are checked with are the writer's own (workflows/src/writer/grounding.ts).
+export { citationsIn, ngrams, plainText, SUPPORT_THRESHOLD, sentencesWithCitations };
 
 /** A `## ` section of a draft; the text before the first heading has `heading: null`. */
 export type DraftSection = { heading: string | null; paragraphs: string[]; subheadings: string[] };
@@ -11,16 +25,9 @@ export type ParsedDraft = { sections: DraftSection[] };
 /** The headings `assembleArticle` gives the reference list; that section is bookkeeping, not prose. */
 const SOURCE_HEADINGS = new Set(["sources", "参考资料", "references", "参考文献"]);
 
-/** Share of a cited sentence's n-grams its source must hold for the citation to count as precise. */
-export const SUPPORT_THRESHOLD = 0.6;
-/** With several sources cited together, each must hold at least this share (it contributes something). */
-export const CONTRIBUTION_THRESHOLD = 0.2;
 /** Paragraph pairs whose n-gram sets overlap more than this (Jaccard) are duplicates. */
 export const DUPLICATE_THRESHOLD = 0.8;
 export const LENGTH_TOLERANCE = 0.15;
-
-// [1], [1][2], [1, 2], [2-4] — the forms `assembleArticle` understands; Markdown links are not citations.
-const CITATION = /\[(\d{1,3}(?:\s*[,，、;\-–]\s*\d{1,3})*)\](?![(:])/g;
 
 /**
  * Splits a draft body into sections and paragraphs: blockquotes (the offline writer's banner), fenced code, and
@@ -67,87 +74,6 @@ export function headingsOf(draft: ParsedDraft): string[] {
   return draft.sections.flatMap((section) => (section.heading === null ? [] : [section.heading]));
 }
 
-/** Citation numbers in `text`: "[1][3]" → [1, 3]; "[2-4]" → [2, 3, 4]. */
-export function citationsIn(text: string): number[] {
-  const numbers: number[] = [];
-  for (const match of text.matchAll(CITATION)) {
-    for (const part of (match[1] as string).split(/\s*[,，、;]\s*/)) {
-      const range = /^(\d+)\s*[-–]\s*(\d+)$/.exec(part);
-      if (range)
-        for (let n = Number(range[1]); n <= Math.min(Number(range[2]), Number(range[1]) + 20); n++) numbers.push(n);
-      else numbers.push(Number(part));
-    }
-  }
-  return [...new Set(numbers)];
-}
-
-/** Prose without citations, Markdown emphasis, link targets, list markers and URLs. */
-export function plainText(markdown: string): string {
-  return markdown
-    .replace(CITATION, "")
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/https?:\/\/\S+/g, "")
-    .replace(/^\s*(?:[-*+]|\d+[.)])\s+/gm, "")
-    .replace(/[*_`]+/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-/** A sentence and the sources it cites. */
-export type CitedSentence = { text: string; citations: number[] };
-
-/**
- * The sentences of a paragraph with their citations. A citation written after the full stop ("… tides. [2]") is
- * segmented into the next sentence by ICU; it is given back to the sentence it follows.
- */
-export function sentencesWithCitations(paragraph: string, language: Locale): CitedSentence[] {
-  const segmenter = new Intl.Segmenter(language, { granularity: "sentence" });
-  const out: CitedSentence[] = [];
-  for (const line of paragraph.split("\n")) {
-    for (const { segment } of segmenter.segment(line)) {
-      let text = segment.trim();
-      const leading = /^(?:\[[\d\s,，、;\-–]+\]\s*)+[.。!！?？]?\s*/.exec(text);
-      const previous = out[out.length - 1];
-      if (leading && previous) {
-        previous.citations = [...new Set([...previous.citations, ...citationsIn(leading[0])])];
-        text = text.slice(leading[0].length).trim();
-      }
-      if (text) out.push({ text, citations: citationsIn(text) });
-    }
-  }
-  return out;
-}
-
-/**
- * The n-grams fidelity compares: lower-cased word trigrams for English, character 4-grams of the letters and digits
- * for Chinese (punctuation and spaces removed, so a reflowed or re-punctuated sentence still matches). Text shorter
- * than n units is one gram of everything it has.
- */
-export function ngrams(text: string, language: Locale): Set<string> {
-  const plain = plainText(text).toLowerCase();
-  const grams = new Set<string>();
-  if (language === "zh-CN") {
-    const chars = [...plain.replace(/[^\p{L}\p{N}]/gu, "")];
-    if (chars.length === 0) return grams;
-    if (chars.length < 4) grams.add(chars.join(""));
-    for (let i = 0; i + 4 <= chars.length; i++) grams.add(chars.slice(i, i + 4).join(""));
-    return grams;
-  }
-  const words = plain.match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0) return grams;
-  if (words.length < 3) grams.add(words.join(" "));
-  for (let i = 0; i + 3 <= words.length; i++) grams.add(words.slice(i, i + 3).join(" "));
-  return grams;
-}
-
-/** Share of `grams` found in `pool`. */
-export function containment(grams: Set<string>, pool: Set<string>): number {
-  if (grams.size === 0) return 0;
-  let found = 0;
-  for (const gram of grams) if (pool.has(gram)) found++;
-  return found / grams.size;
-}
-
 export function jaccard(a: Set<string>, b: Set<string>): number {
   if (a.size === 0 && b.size === 0) return 0;
   let shared = 0;
@@ -155,35 +81,23 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
   return shared / (a.size + b.size - shared);
 }
 
-export type CitationCheck = { sentence: string; source: number; support: number; precise: boolean };
-export type PrecisionResult = { citations: number; precise: number; checks: CitationCheck[] };
+export type SentenceCheck = CitationCheck & { sentence: string };
+export type PrecisionResult = { citations: number; precise: number; checks: SentenceCheck[] };
 
 /**
- * Citation precision: every `[n]` on every sentence is one citation. It is precise when source n's text holds at
- * least SUPPORT_THRESHOLD of the sentence's n-grams; for a sentence citing several sources, when together they hold
- * that much and source n holds at least CONTRIBUTION_THRESHOLD. A number naming no source is never precise.
+ * Citation precision: every `[n]` on every sentence is one citation, precise or not by `checkCitations` (the rule the
+ * LLM writer keeps its citations by).
  * `sources[n - 1]` is the text of the source `[n]` names (the assembled article's numbering).
  */
 export function citationPrecision(body: string, sources: readonly string[], language: Locale): PrecisionResult {
   const pools = sources.map((text) => ngrams(text, language));
-  const checks: CitationCheck[] = [];
-  for (const paragraph of paragraphsOf(parseDraft(body))) {
+  const checks: SentenceCheck[] = [];
+  for (const paragraph of paragraphsOf(parseDraft(body)))
     for (const sentence of sentencesWithCitations(paragraph, language)) {
       if (sentence.citations.length === 0) continue;
-      const grams = ngrams(sentence.text, language);
-      const known = sentence.citations.flatMap((n) => pools[n - 1] ?? []);
-      const together = containment(grams, new Set(known.flatMap((pool) => [...pool])));
-      for (const n of sentence.citations) {
-        const pool = pools[n - 1];
-        const support = pool ? containment(grams, pool) : 0;
-        const precise =
-          pool !== undefined &&
-          (support >= SUPPORT_THRESHOLD ||
-            (sentence.citations.length > 1 && together >= SUPPORT_THRESHOLD && support >= CONTRIBUTION_THRESHOLD));
-        checks.push({ sentence: sentence.text, source: n, support, precise });
-      }
+      for (const check of checkCitations(ngrams(sentence.text, language), sentence.citations, pools))
+        checks.push({ sentence: sentence.text, ...check });
     }
-  }
   return { citations: checks.length, precise: checks.filter((check) => check.precise).length, checks };
 }
 
@@ -283,11 +197,6 @@ export function lengthAccuracy(
   return { length, deviation, within: Math.abs(deviation) <= LENGTH_TOLERANCE + 1e-9 };
 }
 
-const INTRODUCTION =
-  /^(?:introduction|intro|overview|background|preface|at a glance|why\b.*|引言|导言|前言|概述|简介|导语|背景|缘起)$/i;
-const CONCLUSION =
-  /^(?:conclusions?|in conclusion|summary|summing up|closing thoughts|final thoughts|takeaways?|key takeaways|wrapping up|the bottom line|looking ahead|结语|总结|结论|小结|结束语|写在最后|展望)$/i;
-
 export type StructureResult = {
   introduction: boolean;
   /** `## ` sections between the introduction and the conclusion. */
@@ -304,21 +213,15 @@ export type StructureResult = {
  */
 export function structureOf(body: string): StructureResult {
   const sections = parseDraft(body).sections;
-  const normalise = (heading: string) =>
-    heading
-      .replace(/^(?:\d+[.)、]?|[一二三四五六七八九十]+[、.])\s*/, "")
-      .replace(/[:：.。!！]+$/, "")
-      .trim();
   const titled = sections.filter((section) => section.heading !== null);
   const leadingProse = sections[0]?.heading === null && (sections[0]?.paragraphs.length ?? 0) > 0;
   const firstTitled = titled[0];
-  const introByHeading =
-    !leadingProse && firstTitled !== undefined && INTRODUCTION.test(normalise(firstTitled.heading ?? ""));
+  const introByHeading = !leadingProse && firstTitled !== undefined && isIntroductionHeading(firstTitled.heading ?? "");
   const lastTitled = titled[titled.length - 1];
   const conclusion =
     lastTitled !== undefined &&
     lastTitled.paragraphs.length > 0 &&
-    CONCLUSION.test(normalise(lastTitled.heading ?? "")) &&
+    isConclusionHeading(lastTitled.heading ?? "") &&
     lastTitled !== firstTitled;
   const body_ = titled.slice(introByHeading ? 1 : 0, conclusion ? -1 : undefined);
   const introduction = leadingProse || (introByHeading && (firstTitled?.paragraphs.length ?? 0) > 0);

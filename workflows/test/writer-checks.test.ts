@@ -7,7 +7,7 @@ import { createChat, errorKind, type ModelErrorKind } from "../src/llm/chat.ts";
 import type { Checkpoint } from "../src/pipeline/checkpoint.ts";
 import { PipelineError } from "../src/pipeline/errors.ts";
 import { type PipelineDeps, writerOf } from "../src/pipeline/run-pipeline.ts";
-import { cleanSection, sectionProblem, similarity } from "../src/writer/section-checks.ts";
+import { cleanSection, repeatedShare, sectionProblem } from "../src/writer/section-checks.ts";
 import type { Writer } from "../src/writer/types.ts";
 
 describe("a section as the article's Markdown", () => {
@@ -32,7 +32,10 @@ describe("a section as the article's Markdown", () => {
     expect(
       sectionProblem("No sources at all, so nothing to cite here at all.", { ...options, sourceCount: 0 }),
     ).toBeNull();
-    expect(similarity("潮位站每六分钟记录一次水位。", "涡轮叶片的形状让它双向转动。", "zh-CN")).toBeLessThan(0.2);
+    expect(repeatedShare("潮位站每六分钟记录一次水位。", "涡轮叶片的形状让它双向转动。", "zh-CN")).toBeLessThan(0.2);
+    // Repeating the first part of a longer section is a repeat.
+    const longer = `${en} Turbines turn in both directions as the current reverses [2]. Estuaries were surveyed first [1].`;
+    expect(sectionProblem(en, { ...options, written: [longer] })).toBe("duplicate");
   });
 });
 

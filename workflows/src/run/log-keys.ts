@@ -100,9 +100,17 @@ export type RunLogParams = {
   outline: { sections: number };
   outlineRetry: { problem: WritingProblem };
   outlineFallback: Record<string, never>;
+  /** What the writer added to the model's outline: an introduction, a conclusion, `sections` body sections. */
+  outlineCompleted: { introduction: boolean; conclusion: boolean; sections: number };
   sectionWritten: { n: number; total: number; heading: string };
   sectionRetry: { n: number; problem: WritingProblem };
   sectionLeftOut: { n: number; problem: WritingProblem };
+  /** Sentences cited again to the source that holds them (`moved`), citations no source supports removed. */
+  citationsChecked: { n: number; moved: number; removed: number };
+  /** A section longer than its share of the target, shortened to `length`. */
+  sectionTrimmed: { n: number; length: number; share: number; unit: "words" | "characters" };
+  /** A section still short of its share after being asked for more. */
+  sectionShort: { n: number; length: number; share: number; unit: "words" | "characters" };
   citationsDropped: { count: number };
   sourcesCited: { cited: number; total: number };
   draftSaved: { created: boolean; promptTokens: number; completionTokens: number; costUsd: string };

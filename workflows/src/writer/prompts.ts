@@ -1,6 +1,7 @@
 import type { ChatMessage } from "../llm/chat.ts";
 import { languageInstruction } from "../llm/language.ts";
 import type { ReadSource } from "../research/types.ts";
+import { isConclusionHeading, isIntroductionHeading } from "./structure.ts";
 import type { Material, Outline, WriteContext } from "./types.ts";
 
 const MATERIAL_BUDGET = 8000;
@@ -82,7 +83,7 @@ export function sectionMessages(
 ): ChatMessage[] {
   const section = outline.sections[index];
   if (!section) throw new Error(`no section ${index} in the outline`);
-  const words = Math.max(80, Math.round(context.request.targetLength / outline.sections.length));
+  const share = sectionShare(context.request.targetLength, outline, index);
   return [
     system(context),
     {
@@ -95,7 +96,7 @@ export function sectionMessages(
         "",
         `Write section ${index + 1} of ${outline.sections.length}: ${section.heading}`,
         ...(section.points.length ? [`Cover: ${section.points.join("; ")}`] : []),
-        `Length: ${lengthPhrase(context.request.language, words)}. Markdown paragraphs (lists allowed), no heading, no list of references.`,
+        `Length: ${lengthPhrase(context.request.language, share)}. Markdown paragraphs (lists allowed), no heading, no list of references.`,
         "Cite sources with their numbers in square brackets, like [1] or [2][3], right after the claim they support.",
         ...materialBlock(context.material),
         "",
@@ -107,11 +108,49 @@ export function sectionMessages(
   ];
 }
 
+/** Asks for more of a section that came out short: the conversation so far, then one more paragraph. */
+export function continueMessages(
+  context: WriteContext,
+  outline: Outline,
+  index: number,
+  written: string,
+  missing: number,
+): ChatMessage[] {
+  const heading = outline.sections[index]?.heading ?? "";
+  return [
+    ...sectionMessages(context, outline, index),
+    { role: "assistant", content: written },
+    {
+      role: "user",
+      content: [
+        `Continue section ${index + 1} (${heading}) with one more paragraph of ${lengthPhrase(context.request.language, missing)}.`,
+        "Use facts from the sources that the section does not state yet, cited like [1]. Do not repeat what you wrote. Answer with the new paragraph only.",
+      ].join("\n"),
+    },
+  ];
+}
+
+/** How much of the article's target length section `index` is asked for: the introduction and conclusion less. */
+export function sectionShare(target: number, outline: Outline, index: number): number {
+  const weights = outline.sections.map((section, i) =>
+    (i === 0 && isIntroductionHeading(section.heading)) ||
+    (i === outline.sections.length - 1 && isConclusionHeading(section.heading))
+      ? PART_WEIGHT
+      : 1,
+  );
+  const total = weights.reduce((sum, weight) => sum + weight, 0) || 1;
+  return Math.max(1, Math.round((target * (weights[index] ?? 1)) / total));
+}
+
+/** An introduction's or conclusion's length relative to a body section's. */
+const PART_WEIGHT = 0.6;
+
 /** Said again when an answer came back in the wrong language. */
 export function languageReminder(context: WriteContext): string {
   return `Your previous answer was not in the required language. ${languageInstruction(context.request.language)}`;
 }
 
-function lengthPhrase(language: string, words: number): string {
-  return language === "zh-CN" ? `about ${Math.round(words * 1.6)} Chinese characters` : `about ${words} words`;
+/** A length in the request's unit: characters for Chinese, words for English (as measureLength counts). */
+function lengthPhrase(language: string, length: number): string {
+  return language === "zh-CN" ? `about ${length} Chinese characters` : `about ${length} words`;
 }

@@ -53,17 +53,20 @@ function grams(text: string, language: Locale): Set<string> {
   return out;
 }
 
-/** Jaccard similarity of two texts' n-grams, 0–1. */
-export function similarity(a: string, b: string, language: Locale): number {
-  const x = grams(a, language);
-  const y = grams(b, language);
+/**
+ * How much of `text` another text already says: the share of its n-grams found in `other`, 0–1. A share, not a
+ * symmetric similarity, so a section that repeats the first part of a longer one counts as the repeat it is.
+ */
+export function repeatedShare(text: string, other: string, language: Locale): number {
+  const x = grams(text, language);
+  const y = grams(other, language);
   if (!x.size || !y.size) return 0;
   let shared = 0;
   for (const gram of x) if (y.has(gram)) shared++;
-  return shared / (x.size + y.size - shared);
+  return shared / x.size;
 }
 
-/** Above this share of shared n-grams, a section repeats another (rewording a few words does not make it new). */
+/** Above this share of n-grams already written elsewhere, a section repeats another (rewording a few words does not make it new). */
 export const DUPLICATE_SIMILARITY = 0.6;
 
 export type SectionProblem = "empty" | "language" | "duplicate" | "uncited";
@@ -75,7 +78,7 @@ export function sectionProblem(
 ): SectionProblem | null {
   if (!text.trim()) return "empty";
   if (!isInLanguage(text, options.language)) return "language";
-  if (options.written.some((other) => similarity(text, other, options.language) > DUPLICATE_SIMILARITY))
+  if (options.written.some((other) => repeatedShare(text, other, options.language) > DUPLICATE_SIMILARITY))
     return "duplicate";
   // Numbers out of range are removed when the article is assembled; a section needs at least one that is real.
   if (options.sourceCount > 0 && !citedNumbers(text).some((n) => n >= 1 && n <= options.sourceCount)) return "uncited";

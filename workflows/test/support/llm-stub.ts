@@ -108,18 +108,31 @@ export async function startLlmStub(initial: Partial<LlmStubConfig> = {}) {
     }
     const sources = [...prompt.matchAll(/^\[(\d+)\] .+ — https?:\/\/\S+$/gm)].map((m) => Number(m[1]));
     const english = !zh || (kind === "section" && topic.includes("[wronglang]") && once(`lang:${topic}`));
+    // Asked to continue a section: the how-many-th time, so each addition quotes sentences not quoted yet.
+    const round = body.messages.filter((m) => m.role === "assistant").length;
     const text =
       kind === "outline"
         ? outline(topic, config.sections, sources, zh)
-        : section(heading, [...new Set(sources)], english, {
-            // "[dupe]": every section the same text, however it is asked (the writer must leave the repeats out).
-            same: topic.includes("[dupe]"),
-            // "[html]": the answer wrapped in a code fence with raw HTML inside (the writer must clean it).
-            html: topic.includes("[html]"),
-          });
+        : section(
+            Number(/^Write section (\d+) of \d+:/m.exec(prompt)?.[1] ?? 1) - 1,
+            sourceTexts(prompt),
+            english,
+            round,
+            {
+              // "[dupe]": every section the same text, however it is asked (the writer must leave the repeats out).
+              same: topic.includes("[dupe]"),
+              // "[html]": the answer wrapped in a code fence with raw HTML inside (the writer must clean it).
+              html: topic.includes("[html]"),
+            },
+          );
     const hang = kind === "section" && topic.includes("[hang]");
     const delay =
-      kind === "outline" ? config.outlineMs : topic.includes("[slow]") ? config.slowSectionMs : config.sectionMs;
+      kind === "outline"
+        ? config.outlineMs
+        : // Only a section's first answer is slow: asked to continue, it answers at the usual pace.
+          topic.includes("[slow]") && round === 0
+          ? config.slowSectionMs
+          : config.sectionMs;
     await stream(response, body.model, text, prompt.length, hang ? Number.POSITIVE_INFINITY : delay);
   });
 
@@ -207,26 +220,64 @@ const DISTINCT = {
   ],
 };
 
+/** The numbered sources of a prompt and their excerpts, as prompts.ts's sourcesBlock lists them. */
+function sourceTexts(prompt: string): Map<number, string> {
+  const block = prompt.split(/\nSources:\n/)[1] ?? "";
+  const texts = new Map<number, string>();
+  for (const entry of block.split(/\n\n(?=\[\d+\] .+ — https?:\/\/)/)) {
+    const head = /^\[(\d+)\] .+ — https?:\/\/\S+\n([\s\S]*)$/.exec(entry);
+    if (head) texts.set(Number(head[1]), head[2] ?? "");
+  }
+  return texts;
+}
+
+/** A source excerpt's sentences long enough to quote. */
+function quotable(text: string): string[] {
+  return (text.match(/[^.!?。！？\n]+[.!?。！？]/g) ?? []).map((s) => s.trim()).filter((s) => s.length >= 12);
+}
+
+/**
+ * A section as a faithful model writes it: a sentence quoted from each source it was given,
+ * cited; one sentence of its own wrongly cited (the writer must take that citation off), a thought to strip and a
+ * citation of a source nobody read. `index`: which section of the outline; `round` > 0 (asked to continue): quotes
+ * further into the sources.
+ */
 function section(
-  heading: string,
-  sources: number[],
+  index: number,
+  sources: Map<number, string>,
   english: boolean,
+  round: number,
   quirks: { same: boolean; html: boolean } = { same: false, html: false },
 ): string {
-  const cite = sources.map((n) => `[${n}]`).join("");
+  const numbers = [...sources.keys()];
   const thinking = "<think>I should cite [42] here.</think>";
-  const part = quirks.same ? 0 : Number(/(\d+)/.exec(heading)?.[1] ?? 1) - 1;
+  const part = quirks.same ? 0 : index;
   const pool = english ? DISTINCT.en : DISTINCT.zh;
-  const own = pool[part % pool.length] ?? "";
-  const first = sources[0] ?? 1;
-  const text = quirks.same
-    ? english
-      ? `Every part of this article says the same thing about tides ${cite}. ${own} [${first}]`
-      : `本文每一部分都说着关于潮汐的同样内容${cite}。${own}[${first}]`
-    : english
-      ? `${thinking}This part explains ${heading} with evidence from the sources ${cite}. ${own} [${first}] A claim from a source nobody read [99].`
-      : `${thinking}本节讨论${heading}，并引用了资料${cite}。${own}[${first}]这里引用了一个没有读过的资料[99]。`;
-  return quirks.html ? `\`\`\`markdown\n<p>${text}</p><br/><ul><li>A listed point [${first}]</li></ul>\n\`\`\`` : text;
+  const own = pool[(part + round) % pool.length] ?? "";
+  const first = numbers[0] ?? 1;
+  // Quoted only in the language asked for: a model answering in the wrong language does not quote.
+  const quotes = numbers.flatMap((n) => {
+    const sentences = quotable(sources.get(n) ?? "").filter((s) => /\p{Script=Han}/u.test(s) !== english);
+    const sentence = sentences[(part * 2 + round * 5) % Math.max(1, sentences.length)];
+    return sentence ? [cite(sentence, n, english)] : [];
+  });
+  // "[dupe]" repeats whole sections; asked to continue one, it adds new quotes like any other answer.
+  const text =
+    quirks.same && round === 0
+      ? english
+        ? `Every part of this article says the same thing about tides. ${quotes.join(" ")} ${own} [${first}]`
+        : `本文每一部分都说着关于潮汐的同样内容。${quotes.join("")}${own}[${first}]`
+      : english
+        ? `${thinking}${quotes.join(" ")} ${own} [${first}] A claim from a source nobody read [99].`
+        : `${thinking}${quotes.join("")}${own}[${first}]这里引用了一个没有读过的资料[99]。`;
+  return quirks.html
+    ? `\`\`\`markdown\n<p>${text}</p><br/><ul><li>A listed point [${first}]</li></ul>\n\`\`\``
+    : text.replace(/^\s+/, "");
+}
+
+function cite(sentence: string, n: number, english: boolean): string {
+  const end = /[.!?。！？]$/.exec(sentence)?.[0] ?? "";
+  return `${sentence.slice(0, sentence.length - end.length)}${english ? " " : ""}[${n}]${end}`;
 }
 
 /** An answer citing the last passage first (the worker renumbers by first appearance) and one that does not exist. */
@@ -237,3 +288,6 @@ function answer(passages: number[], zh: boolean): string {
     ? `<think>先看资料[${last}]。</think>根据社区的文章，潮汐能的出力比风能更容易预测[${last}]。建设电站之前，需要权衡成本和生态影响[${first}]。研究人员在多个海湾做过测量，结果相当一致[${last}][${first}]。这里还引用了一篇不存在的文章[99]。总的来说，这是一种值得关注的可再生能源[${first}]。`
     : `<think>Passage [${last}] looks most relevant.</think>According to the community's articles, tidal power is easier to predict than wind [${last}]. Before building, engineers weigh the costs against the harm to estuaries [${first}]. Measurements at several bays agree with earlier work [${last}, ${first}]. This sentence cites an article that does not exist [99]. All in all, it is a renewable source worth watching [${first}].`;
 }
+
+/** A section's first ask, not a request to continue it (those carry what was written as the assistant's turn). */
+export const firstAsk = (call: LlmCall) => !call.messages.some((message) => message.role === "assistant");

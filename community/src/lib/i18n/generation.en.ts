@@ -109,9 +109,15 @@ const log: { [K in RunLogKey]: (params: RunLogParams[K]) => string } = {
   outline: (p) => `Outline: ${p.sections} sections.`,
   outlineRetry: (p) => `The outline ${problems[p.problem] ?? p.problem}; asking once more.`,
   outlineFallback: () => "The model gave no usable outline; one built from the sources is used.",
+  outlineCompleted: (p) =>
+    `The model's outline lacked ${[p.introduction ? "an introduction" : "", p.conclusion ? "a conclusion" : "", p.sections ? `${p.sections} section(s)` : ""].filter(Boolean).join(" and ")}: added.`,
   sectionWritten: (p) => `Section ${p.n}/${p.total} written: ${p.heading}`,
   sectionRetry: (p) => `Section ${p.n} ${problems[p.problem] ?? p.problem}; asking once more.`,
   sectionLeftOut: (p) => `Section ${p.n} left out: it ${problems[p.problem] ?? p.problem} twice.`,
+  citationsChecked: (p) =>
+    `Section ${p.n}: ${p.moved} sentence(s) cited again to the source that holds them, ${p.removed} citation(s) no source supports removed.`,
+  sectionTrimmed: (p) => `Section ${p.n} shortened to ${p.length} of its ${p.share} ${p.unit}.`,
+  sectionShort: (p) => `Section ${p.n} is short: ${p.length} of its ${p.share} ${p.unit}.`,
   citationsDropped: (p) => `${p.count} citation(s) named sources that were not read and were removed.`,
   sourcesCited: (p) => `${p.cited} of ${p.total} sources cited.`,
   draftSaved: (p) =>

@@ -105,9 +105,15 @@ const log: { [K in RunLogKey]: (params: RunLogParams[K]) => string } = {
   outline: (p) => `大纲：${p.sections} 个章节。`,
   outlineRetry: (p) => `大纲${problems[p.problem] ?? p.problem}，再请求一次。`,
   outlineFallback: () => "模型没有给出可用的大纲，改用根据来源生成的大纲。",
+  outlineCompleted: (p) =>
+    `模型的大纲缺少${[p.introduction ? "引言" : "", p.conclusion ? "结语" : "", p.sections ? `${p.sections} 节正文` : ""].filter(Boolean).join("、")}，已补上。`,
   sectionWritten: (p) => `第 ${p.n}/${p.total} 节已写成：${p.heading}`,
   sectionRetry: (p) => `第 ${p.n} 节${problems[p.problem] ?? p.problem}，再请求一次。`,
   sectionLeftOut: (p) => `第 ${p.n} 节两次${problems[p.problem] ?? p.problem}，已略去。`,
+  citationsChecked: (p) =>
+    `第 ${p.n} 节：${p.moved} 句改为引用真正包含它的来源，${p.removed} 处没有来源支持的引用已删除。`,
+  sectionTrimmed: (p) => `第 ${p.n} 节已缩短为 ${p.length} ${p.unit === "words" ? "词" : "字"}（应为 ${p.share}）。`,
+  sectionShort: (p) => `第 ${p.n} 节偏短：${p.length} ${p.unit === "words" ? "词" : "字"}，应为 ${p.share}。`,
   citationsDropped: (p) => `${p.count} 处引用指向未读取的来源，已删除。`,
   sourcesCited: (p) => `引用了 ${p.total} 个来源中的 ${p.cited} 个。`,
   draftSaved: (p) =>

@@ -1,5 +1,7 @@
 import type { Locale } from "@inkstone/config";
 import type { Shortfall } from "../../run/log-keys.ts";
+import { withCitations } from "../ground-section.ts";
+import { PART_HEADINGS } from "../structure.ts";
 import type { WriteContext } from "../types.ts";
 import { type Bm25, bm25 } from "./bm25.ts";
 import { measureLength } from "./length.ts";
@@ -33,16 +35,14 @@ export type PlanContext = Pick<WriteContext, "request" | "sources" | "material" 
 
 const WORDING = {
   "zh-CN": {
-    introduction: "引言",
-    conclusion: "结语",
+    ...PART_HEADINGS["zh-CN"],
     material: "来自你的资料",
     fallback: ["背景", "要点", "细节"],
     title: (topic: string, phrases: string[]) =>
       phrases.length ? `${topic}：${phrases.slice(0, 2).join("与")}` : `${topic}概览`,
   },
   en: {
-    introduction: "Introduction",
-    conclusion: "Conclusion",
+    ...PART_HEADINGS.en,
     material: "From your material",
     fallback: ["Background", "Key points", "Details"],
     title: (topic: string, phrases: string[]) =>
@@ -432,9 +432,7 @@ function paragraphs(items: readonly Candidate[], language: Locale): string {
 
 /** The sentence with its citation before the closing punctuation: "… predictable [1]." / "……预测[1]。" */
 export function cite(sentence: string, n: number, language: Locale): string {
-  const marker = language === "zh-CN" ? `[${n}]` : ` [${n}]`;
-  const match = /[.!?。！？]+["'”’）)]*$/.exec(sentence);
-  return match ? `${sentence.slice(0, match.index)}${marker}${match[0]}` : `${sentence}${marker}`;
+  return withCitations(sentence, [n], language);
 }
 
 /** Existing tags whose names occur in the topic, the idea or the sources: those in the topic first, then by use. */
