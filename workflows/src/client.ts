@@ -8,9 +8,9 @@ import {
   WorkflowNotFoundError,
 } from "@temporalio/client";
 import { answerClient } from "./client/answers.ts";
-import { type Actor, cancelRun } from "./client/cancel.ts";
+import { type Actor, cancelRun, describeRun } from "./client/cancel.ts";
 import { listRunsOf, type RunSummary, runInput } from "./client/creator-runs.ts";
-import { InvalidRequest, QuotaExceeded, RunNotFound } from "./client/errors.ts";
+import { InvalidRequest, QuotaExceeded } from "./client/errors.ts";
 import { orderQueue, type QueueEntry } from "./client/queue.ts";
 import { type RunView, toRunView } from "./client/run-view.ts";
 import { creatorRunsQuery, memberWorkQuery, queueQuery } from "./client/visibility.ts";
@@ -125,13 +125,9 @@ export async function createGenerationClient(options: GenerationClientOptions) {
     const handle = client.workflow.getHandle(runId);
     // A query is answered by a worker (in milliseconds); without one, the description still says where the run stands.
     const [description, state] = await Promise.all([
-      handle.describe().catch((error: unknown) => {
-        if (error instanceof WorkflowNotFoundError) throw new RunNotFound(`no generation run ${runId}`);
-        throw error;
-      }),
+      describeRun(client, runId),
       client.withDeadline(Date.now() + 2000, () => handle.query(runStateQuery)).catch(() => undefined),
     ]);
-    if (description.type !== "generateArticle") throw new RunNotFound(`no generation run ${runId}`);
     const queued = state?.status === "queued" || (!state && description.status.name === "RUNNING");
     let queue = queued ? await listQueue() : [];
     // A run submitted a moment ago may not be in the shared snapshot yet.

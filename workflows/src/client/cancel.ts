@@ -15,14 +15,23 @@ function closedOutcome(status: string, cancelledNow: boolean): CancelOutcome | u
   return undefined;
 }
 
+/** The generation run `runId`'s description; RunNotFound when there is none (or it is not a generation run). */
+export async function describeRun(client: Client, runId: string): Promise<WorkflowExecutionDescription> {
+  const description = await client.workflow
+    .getHandle(runId)
+    .describe()
+    .catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) throw new RunNotFound(`no generation run ${runId}`);
+      throw error;
+    });
+  if (description.type !== "generateArticle") throw new RunNotFound(`no generation run ${runId}`);
+  return description;
+}
+
 /** The generation run `runId`, described; RunNotFound when there is none, Forbidden when `actor` may not act on it. */
 export async function describeOwnRun(client: Client, runId: string, actor: Actor, action: string) {
   const handle = client.workflow.getHandle(runId);
-  const description = await handle.describe().catch((error: unknown) => {
-    if (error instanceof WorkflowNotFoundError) throw new RunNotFound(`no generation run ${runId}`);
-    throw error;
-  });
-  if (description.type !== "generateArticle") throw new RunNotFound(`no generation run ${runId}`);
+  const description = await describeRun(client, runId);
   const creatorId = description.typedSearchAttributes.get(CREATOR_ATTRIBUTE);
   if (creatorId !== actor.actorId && !actor.isEditor)
     throw new Forbidden(`only the run's creator or an editor can ${action} it`);

@@ -6,7 +6,14 @@ import { measureLength } from "./offline/length.ts";
 import { offlineOutline } from "./offline-writer.ts";
 import { OUTLINE_JSON_SCHEMA, parseOutline } from "./outline-schema.ts";
 import { continueMessages, languageReminder, outlineMessages, sectionMessages, sectionShare } from "./prompts.ts";
-import { citedNumbers, cleanSection, PROBLEM_WORDS, problemReminder, sectionProblem } from "./section-checks.ts";
+import {
+  citedNumbers,
+  cleanSection,
+  PROBLEM_WORDS,
+  problemReminder,
+  repeatedShare,
+  sectionProblem,
+} from "./section-checks.ts";
 import { completeOutline } from "./shape-outline.ts";
 import type { Outline, UsageReport, WriteContext, Writer } from "./types.ts";
 
@@ -144,12 +151,19 @@ export function llmWriter(options: LlmWriterOptions): Writer {
         }
       }
 
+      // A paragraph the article already has (a quote the model used twice) is not said again.
+      const fresh = withoutRepeatedParagraphs(text, written, language);
+      if (citedNumbers(fresh).length) text = fresh;
       const share = sectionShare(context.request.targetLength, outline, index);
       const unit = language === "zh-CN" ? "characters" : "words";
       for (let round = 0; round < EXTENSIONS; round++) {
         const length = measureLength(text, language);
         if (length >= share * (1 - LENGTH_TOLERANCE)) break;
-        const more = await write(continueMessages(context, outline, index, text, share - length));
+        const more = withoutRepeatedParagraphs(
+          await write(continueMessages(context, outline, index, text, share - length)),
+          [...written, text],
+          language,
+        );
         // An addition is held to what a section is: in the language, cited, and saying something new.
         if (check(more, [...written, text])) break;
         text = `${text}\n\n${more}`;
@@ -174,6 +188,19 @@ export function llmWriter(options: LlmWriterOptions): Writer {
       return text;
     },
   };
+}
+
+/** Above this share of its n-grams already in the article, a paragraph repeats what is there. */
+const REPEATED_PARAGRAPH = 0.8;
+
+/** `text` without the paragraphs that `earlier` texts (or its own earlier paragraphs) already say. */
+function withoutRepeatedParagraphs(text: string, earlier: readonly string[], language: Locale): string {
+  const kept: string[] = [];
+  for (const paragraph of text.split(/\n{2,}/)) {
+    const said = [...earlier, ...kept].some((other) => repeatedShare(paragraph, other, language) > REPEATED_PARAGRAPH);
+    if (!said) kept.push(paragraph);
+  }
+  return kept.join("\n\n");
 }
 
 /**
