@@ -6,7 +6,7 @@ import { generationInputSchema } from "../src/generation/request.ts";
 import { createChat } from "../src/llm/chat.ts";
 import type { ReadSource } from "../src/research/types.ts";
 import { groundSection } from "../src/writer/ground-section.ts";
-import { checkCitations, citationsIn, ngrams, sentencesWithCitations } from "../src/writer/grounding.ts";
+import { checkCitations, citationsIn, containment, ngrams, sentencesWithCitations } from "../src/writer/grounding.ts";
 import { llmWriter } from "../src/writer/llm-writer.ts";
 import { measureLength } from "../src/writer/offline/length.ts";
 import { sectionShare } from "../src/writer/prompts.ts";
@@ -185,6 +185,11 @@ describe("a section held to its share of the length", () => {
     expect(checked.precise).toBe(checked.citations);
     expect(text).not.toContain("Tide gauges along the coast record the water level every six minutes [");
     expect(text).not.toMatch(/\[99\]|\[42\]|think/);
+    // No paragraph says again what an earlier one said (the bench's duplicate rule, stricter: containment).
+    const paragraphs = text.split(/\n{2,}/).map((paragraph) => ngrams(paragraph, "en"));
+    paragraphs.forEach((grams, j) => {
+      for (const earlier of paragraphs.slice(0, j)) expect(containment(grams, earlier)).toBeLessThanOrEqual(0.8);
+    });
     const length = measureLength(text, "en");
     if (length < share * 0.85)
       expect(log.find((line) => line.key === "sectionShort")?.params).toMatchObject({ n: 2, length, share });

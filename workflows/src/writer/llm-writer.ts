@@ -2,18 +2,12 @@ import type { Locale } from "@inkstone/config";
 import type { Chat } from "../llm/chat.ts";
 import { isInLanguage, languageInstruction } from "../llm/language.ts";
 import { groundSection } from "./ground-section.ts";
+import { containment, ngrams } from "./grounding.ts";
 import { measureLength } from "./offline/length.ts";
 import { offlineOutline } from "./offline-writer.ts";
 import { OUTLINE_JSON_SCHEMA, parseOutline } from "./outline-schema.ts";
 import { continueMessages, languageReminder, outlineMessages, sectionMessages, sectionShare } from "./prompts.ts";
-import {
-  citedNumbers,
-  cleanSection,
-  PROBLEM_WORDS,
-  problemReminder,
-  repeatedShare,
-  sectionProblem,
-} from "./section-checks.ts";
+import { citedNumbers, cleanSection, PROBLEM_WORDS, problemReminder, sectionProblem } from "./section-checks.ts";
 import { completeOutline } from "./shape-outline.ts";
 import type { Outline, UsageReport, WriteContext, Writer } from "./types.ts";
 
@@ -193,12 +187,19 @@ export function llmWriter(options: LlmWriterOptions): Writer {
 /** Above this share of its n-grams already in the article, a paragraph repeats what is there. */
 const REPEATED_PARAGRAPH = 0.8;
 
-/** `text` without the paragraphs that `earlier` texts (or its own earlier paragraphs) already say. */
+/**
+ * `text` without the paragraphs the article already has: a paragraph goes when most of its n-grams (the fidelity
+ * bench's, so a two-word paragraph is compared whole) are in one paragraph of `earlier` or of its own before it.
+ */
 function withoutRepeatedParagraphs(text: string, earlier: readonly string[], language: Locale): string {
+  const paragraphsOf = (body: string) => body.split(/\n{2,}/).filter((paragraph) => paragraph.trim());
+  const said = earlier.flatMap(paragraphsOf).map((paragraph) => ngrams(paragraph, language));
   const kept: string[] = [];
-  for (const paragraph of text.split(/\n{2,}/)) {
-    const said = [...earlier, ...kept].some((other) => repeatedShare(paragraph, other, language) > REPEATED_PARAGRAPH);
-    if (!said) kept.push(paragraph);
+  for (const paragraph of paragraphsOf(text)) {
+    const grams = ngrams(paragraph, language);
+    if (said.some((other) => containment(grams, other) > REPEATED_PARAGRAPH)) continue;
+    kept.push(paragraph);
+    said.push(grams);
   }
   return kept.join("\n\n");
 }
